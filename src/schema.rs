@@ -1,0 +1,289 @@
+//! The files other programs read: the analysis result (`formcheck.analysis/1`) and the
+//! rendered-video truth (`formcheck.truth/1`). Field names and units follow
+//! `docs/result-schema.md`; add fields freely, never rename.
+//!
+//! These are plain data types on purpose: the renderer and the analysis pipeline both use
+//! them, and nothing else, so a bug cannot hide in shared analysis code.
+
+use serde::{Deserialize, Serialize};
+
+pub const ANALYSIS_SCHEMA: &str = "formcheck.analysis/1";
+pub const TRUTH_SCHEMA: &str = "formcheck.truth/1";
+
+/// The body points formcheck follows, in the order they are listed in the result.
+pub const BODY_POINTS: [&str; 8] = [
+    "shoulder", "hip", "knee", "ankle", "heel", "toe", "ear", "wrist",
+];
+
+/// A fault id as written in results and truth files.
+pub const FAULT_IDS: [&str; 7] = [
+    "lumbar_rounding",
+    "lumbar_hyperextension",
+    "bar_drift",
+    "hips_too_high",
+    "hips_too_low",
+    "hips_rise_early",
+    "jerked_liftoff",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Facing {
+    Left,
+    Right,
+}
+
+impl Facing {
+    /// +1 when the lifter faces image-right (x grows forward), -1 otherwise.
+    pub fn sign(self) -> f64 {
+        match self {
+            Facing::Right => 1.0,
+            Facing::Left => -1.0,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Truth files written by the renderer.
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Truth {
+    pub schema: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    pub frame_count: usize,
+    pub cm_per_px: f64,
+    pub plate_diameter_cm: f64,
+    pub facing: Facing,
+    pub midfoot_x_px: f64,
+    pub frames: Vec<TruthFrame>,
+    pub reps: Vec<TruthRep>,
+    /// The renderer's settings, so a truth file says how it was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub render: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct PointXY {
+    pub x_px: f64,
+    pub y_px: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TruthFrame {
+    pub i: usize,
+    pub bar: PointXY,
+    pub body: TruthBody,
+}
+
+/// Near-side body points in image pixels, `[x, y]`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct TruthBody {
+    pub shoulder: [f64; 2],
+    pub hip: [f64; 2],
+    pub knee: [f64; 2],
+    pub ankle: [f64; 2],
+    pub heel: [f64; 2],
+    pub toe: [f64; 2],
+    pub ear: [f64; 2],
+    pub wrist: [f64; 2],
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TruthRep {
+    pub liftoff_frame: usize,
+    pub lockout_frame: usize,
+    pub faults: Vec<TruthFault>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TruthFault {
+    pub id: String,
+    /// In the fault's own unit (faults.md): cm for drift and hip rise, degrees for lean,
+    /// a fraction for chord loss, etc. The renderer documents each.
+    pub magnitude: f64,
+}
+
+// ---------------------------------------------------------------------------------------
+// Analysis results written by `formcheck analyze`.
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Analysis {
+    pub schema: String,
+    pub tool_version: String,
+    pub video: VideoInfo,
+    pub calibration: Calibration,
+    pub facing: Option<Facing>,
+    pub view: View,
+    pub midfoot_x_px: Option<f64>,
+    pub midfoot_source: Option<MidfootSource>,
+    pub frames: Vec<Frame>,
+    pub reps: Vec<Rep>,
+    pub summary: Summary,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct VideoInfo {
+    pub path: String,
+    pub sha256: String,
+    pub width: u32,
+    pub height: u32,
+    pub fps: f64,
+    pub frame_count: usize,
+    pub duration_s: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CalibrationSource {
+    Plate,
+    User,
+    Assumed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Calibration {
+    pub cm_per_px: f64,
+    pub source: CalibrationSource,
+    pub plate_diameter_cm: f64,
+    /// Median plate diameter in pixels the scale came from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plate_diameter_px: Option<f64>,
+    /// Plate minor/major axis ratio: 1 when the camera is square to the bar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plate_aspect: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewKind {
+    Side,
+    Oblique,
+    Front,
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct View {
+    pub kind: ViewKind,
+    pub usable: bool,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MidfootSource {
+    Feet,
+    BarAtSetup,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Frame {
+    pub i: usize,
+    pub t_s: f64,
+    pub bar: Option<BarPoint>,
+    pub body: Option<Body>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct BarPoint {
+    pub x_px: f64,
+    pub y_px: f64,
+    pub conf: f64,
+}
+
+/// Near-side body points, `[x_px, y_px, conf]`; `conf` 0 marks a point judged hidden.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct Body {
+    pub shoulder: [f64; 3],
+    pub hip: [f64; 3],
+    pub knee: [f64; 3],
+    pub ankle: [f64; 3],
+    pub heel: [f64; 3],
+    pub toe: [f64; 3],
+    pub ear: [f64; 3],
+    pub wrist: [f64; 3],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DriftAt {
+    BelowKnee,
+    AboveKnee,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Setup {
+    pub hip_height_ratio: Option<f64>,
+    pub knee_angle_deg: Option<f64>,
+    pub trunk_angle_deg: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Rep {
+    pub index: usize,
+    pub start_s: f64,
+    pub liftoff_s: f64,
+    pub knee_pass_s: Option<f64>,
+    pub lockout_s: f64,
+    pub end_s: f64,
+    pub rom_cm: f64,
+    pub mean_velocity_m_s: f64,
+    pub peak_velocity_m_s: f64,
+    pub time_to_lockout_s: f64,
+    pub velocity_loss_pct: f64,
+    pub bar_start_offset_cm: Option<f64>,
+    pub bar_drift_max_cm: Option<f64>,
+    pub bar_drift_max_at: Option<DriftAt>,
+    pub hip_rise_before_bar_ms: Option<f64>,
+    pub hip_rise_before_bar_cm: Option<f64>,
+    pub hip_to_shoulder_rise_ratio: Option<f64>,
+    pub setup: Setup,
+    pub trunk_chord_change_pct: Option<f64>,
+    pub lockout_trunk_lean_back_deg: Option<f64>,
+    pub liftoff_accel_ratio: Option<f64>,
+    pub hold_before_liftoff_ms: Option<f64>,
+    pub faults: Vec<Fault>,
+    /// Frame indices behind the times above, for tools that index frames.
+    pub liftoff_frame: usize,
+    pub lockout_frame: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub knee_pass_frame: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup_frame: Option<usize>,
+    /// Bar path relative to the bar's start when mid-foot is unknown (cm, + = forward).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bar_drift_from_start_cm: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor_rebound: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Likely,
+    Watch,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Fault {
+    pub fault: u8,
+    pub id: String,
+    pub severity: Severity,
+    pub confidence: f64,
+    pub at_s: f64,
+    pub value: f64,
+    pub threshold: f64,
+    pub evidence: String,
+    pub cue: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub rep_count: usize,
+    pub faults_by_rep: Vec<Vec<String>>,
+    pub notes: Vec<String>,
+}
