@@ -1,10 +1,18 @@
 //! The `formcheck` command line: a thin layer over the library.
 
-use anyhow::Result;
-use clap::{Parser, Subcommand};
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use formcheck::analyze::{self, AnalyzeOptions};
+use formcheck::report;
+use std::io::IsTerminal;
+use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "formcheck", version, about = "Measure a side-view deadlift video: bar path, reps, body points and likely faults.")]
+#[command(
+    name = "formcheck",
+    version,
+    about = "Measure a side-view deadlift video: bar path, reps, body points and likely faults."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -12,14 +20,147 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Analyse a side-view video of a deadlift set.
+    Analyze(AnalyzeArgs),
     /// Draw a synthetic deadlift set with exact truth (test data).
     Render(formcheck::render::RenderArgs),
 }
 
-fn main() -> Result<()> {
+#[derive(Args)]
+struct AnalyzeArgs {
+    /// The video of the set, filmed from the side.
+    video: PathBuf,
+    /// Write the JSON result here (`-` for standard output).
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the bar-path plot here (.png or .svg).
+    #[arg(long, value_name = "FILE")]
+    plot: Option<PathBuf>,
+    /// Write every output (JSON, plots) into this folder, named after the video.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Centre of the near plate in the first frame, in pixels, when it is not found by itself.
+    #[arg(long, value_name = "X,Y", value_parser = parse_point)]
+    bar_at: Option<(f64, f64)>,
+    /// Diameter of the plates in cm (standard bumper and competition plates are 45).
+    #[arg(long, value_name = "CM", value_parser = parse_plate_cm)]
+    plate_cm: Option<f64>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn parse_point(s: &str) -> Result<(f64, f64), String> {
+    let (x, y) = s
+        .split_once(',')
+        .ok_or("expected X,Y in pixels, e.g. 640,520")?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("'{v}' is not a number"))
+    };
+    Ok((parse(x)?, parse(y)?))
+}
+
+fn parse_plate_cm(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("'{s}' is not a number"))?;
+    if (10.0..=60.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!(
+            "{v} cm is not a plate diameter (10 to 60 cm; standard plates are 45)"
+        ))
+    }
+}
+
+fn main() {
     let cli = Cli::parse();
-    match cli.command {
-        Command::Render(args) => formcheck::render::run_cli(&args)?,
+    let outcome = match cli.command {
+        Command::Analyze(args) => run_analyze(args),
+        Command::Render(args) => formcheck::render::run_cli(&args).map_err(anyhow::Error::from),
+    };
+    if let Err(e) = outcome {
+        eprintln!("formcheck: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run_analyze(args: AnalyzeArgs) -> Result<()> {
+    let options = AnalyzeOptions {
+        bar_hint: args.bar_at,
+        plate_cm: args.plate_cm.unwrap_or(analyze::STANDARD_PLATE_CM),
+        plate_cm_given: args.plate_cm.is_some(),
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::hidden();
+    if show_progress {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {pos}/{len} frames ({per_sec}, {eta})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_message("analysing");
+    }
+    let mut progress = |done: usize, total: usize| {
+        if bar.length() != Some(total as u64) {
+            bar.set_length(total.max(done) as u64);
+        }
+        bar.set_position(done as u64);
+    };
+    let analysis = analyze::analyze(&args.video, &options, &mut progress)?;
+    bar.finish_and_clear();
+
+    let stem = args
+        .out
+        .as_ref()
+        .map(|d| analyze::output_stem(d, &args.video));
+    let json_path = args
+        .json
+        .clone()
+        .or_else(|| stem.as_ref().map(|s| s.with_extension("json")));
+    let plot_path = args
+        .plot
+        .clone()
+        .or_else(|| stem.as_ref().map(|s| with_suffix(s, ".bar_path.png")));
+    let json_to_stdout = json_path.as_deref() == Some(std::path::Path::new("-"));
+
+    if let Some(p) = &plot_path {
+        if let Some(path) = report::plot::bar_path(&analysis) {
+            let title = format!("Bar path: {}", file_name(&args.video));
+            report::plot::draw_bar_path(&path, &title, p)
+                .with_context(|| format!("writing {}", p.display()))?;
+            if args.out.is_some() {
+                report::plot::draw_bar_path(&path, &title, &p.with_extension("svg"))?;
+            }
+        }
+    }
+    match &json_path {
+        Some(_) if json_to_stdout => println!("{}", report::json::to_string(&analysis)),
+        Some(p) => report::json::write(&analysis, p)?,
+        None => {}
+    }
+    if !args.quiet {
+        let summary = report::summary::render(&analysis);
+        if json_to_stdout {
+            eprint!("{summary}");
+        } else {
+            print!("{summary}");
+        }
     }
     Ok(())
+}
+
+fn with_suffix(stem: &std::path::Path, suffix: &str) -> PathBuf {
+    let mut s = stem.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }

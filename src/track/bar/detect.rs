@@ -1,0 +1,250 @@
+//! Finding plates in a frame: circle candidates (Hough on a reduced image), each confirmed
+//! and measured by the rim fit at full resolution. Which candidate is *the* bar is decided
+//! later, by which one moves like a barbell.
+
+use super::rim::{refine_rim, Ellipse, RimFit, RimSearch};
+use crate::error::{Error, Result};
+use crate::track::image::ImageView;
+use crate::track::FrameImages;
+use opencv::core::{Mat, Size, Vec3f, Vector};
+use opencv::imgproc;
+use opencv::prelude::*;
+
+/// Plates smaller or larger than these shares of the frame's short side are not looked for:
+/// smaller is too far away to measure, larger is not a whole plate in view.
+const MIN_RADIUS_SHARE: f64 = 0.025;
+const MAX_RADIUS_SHARE: f64 = 0.32;
+/// The long side of the image Hough runs on; plates stay well above 10 px there.
+const HOUGH_LONG_SIDE: f64 = 640.0;
+/// A rim must be seen along at least this share of rays to count as a plate.
+pub const MIN_PLATE_SUPPORT: f64 = 0.5;
+
+/// Plate candidates in a grey frame, best first, concentric rings merged into their
+/// outermost rim (painted rings and hubs are circles too).
+pub fn detect_plates(frame: &FrameImages, max_candidates: usize) -> Result<Vec<RimFit>> {
+    let view = ImageView::from_mat(frame.colour)?;
+    let circles = hough_circles(frame.gray)?;
+    let mut fits: Vec<RimFit> = circles
+        .into_iter()
+        .filter_map(|c| {
+            refine_rim(
+                &view,
+                c,
+                RimSearch {
+                    band: 0.2,
+                    ..Default::default()
+                },
+            )
+        })
+        .filter(|f| f.support >= MIN_PLATE_SUPPORT)
+        .map(|f| outermost_rim(&view, f))
+        .collect();
+    fits = merge_concentric(fits);
+    fits.sort_by(|x, y| plate_score(y).total_cmp(&plate_score(x)));
+    fits.truncate(max_candidates);
+    Ok(fits)
+}
+
+/// How plate-like a fit is: a well-supported, high-contrast, round, large rim.
+pub fn plate_score(f: &RimFit) -> f64 {
+    f.support * (f.contrast / 30.0).min(1.0) * f.ellipse.roundness() * f.ellipse.major().sqrt()
+}
+
+fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
+    let (w, h) = (gray.cols() as f64, gray.rows() as f64);
+    let scale = (HOUGH_LONG_SIDE / w.max(h)).min(1.0);
+    let mut small = Mat::default();
+    imgproc::resize(
+        gray,
+        &mut small,
+        Size::new((w * scale).round() as i32, (h * scale).round() as i32),
+        0.0,
+        0.0,
+        imgproc::INTER_AREA,
+    )
+    .map_err(Error::opencv("shrinking a frame for plate search"))?;
+    let mut blurred = Mat::default();
+    imgproc::gaussian_blur(
+        &small,
+        &mut blurred,
+        Size::new(5, 5),
+        1.2,
+        1.2,
+        opencv::core::BORDER_DEFAULT,
+    )
+    .map_err(Error::opencv("smoothing a frame for plate search"))?;
+    let short = w.min(h) * scale;
+    let min_r = (MIN_RADIUS_SHARE * short).max(6.0);
+    let max_r = MAX_RADIUS_SHARE * short;
+    let mut found = Vector::<Vec3f>::new();
+    imgproc::hough_circles(
+        &blurred,
+        &mut found,
+        imgproc::HOUGH_GRADIENT_ALT,
+        1.5,
+        min_r,
+        200.0,
+        0.6,
+        min_r as i32,
+        max_r as i32,
+    )
+    .map_err(Error::opencv("searching for circles"))?;
+    Ok(found
+        .iter()
+        .map(|c| {
+            Ellipse::circle(
+                c[0] as f64 / scale,
+                c[1] as f64 / scale,
+                c[2] as f64 / scale,
+            )
+        })
+        .collect())
+}
+
+/// A plate's painted rings and hub are circles with more contrast than its outer edge
+/// (a red plate on a dark floor is nearly invisible in grey); the plate's size is its
+/// outermost rim, so look outward for a larger concentric rim that is seen all round.
+pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
+    let mut best = fit;
+    let mut scale = 1.08;
+    // A hub is about a fifth of a plate's diameter; look out to 3x and keep the outermost.
+    while scale <= 3.0 {
+        let guess = Ellipse {
+            a: fit.ellipse.a * scale,
+            b: fit.ellipse.b * scale,
+            ..fit.ellipse
+        };
+        if let Some(outer) = refine_rim(
+            view,
+            guess,
+            RimSearch {
+                band: 0.05,
+                min_contrast: 6.0,
+                ..Default::default()
+            },
+        ) {
+            let concentric = (outer.ellipse.cx - fit.ellipse.cx)
+                .hypot(outer.ellipse.cy - fit.ellipse.cy)
+                < 0.1 * fit.ellipse.b;
+            let larger = outer.ellipse.major() > best.ellipse.major() * 1.04;
+            if concentric
+                && larger
+                && outer.support >= 0.6
+                && outer.rms_px < 0.03 * outer.ellipse.major()
+            {
+                best = outer;
+            }
+        }
+        scale *= 1.04;
+    }
+    best
+}
+
+/// Keeps, of rims inside one another, the outermost: rings, hubs and lettering inside a
+/// plate are circles too, but never the plate.
+fn merge_concentric(mut fits: Vec<RimFit>) -> Vec<RimFit> {
+    fits.sort_by(|x, y| y.ellipse.major().total_cmp(&x.ellipse.major()));
+    let mut kept: Vec<RimFit> = Vec::new();
+    for f in fits {
+        let inside_kept = kept.iter().any(|k| {
+            let d = (k.ellipse.cx - f.ellipse.cx).hypot(k.ellipse.cy - f.ellipse.cy);
+            d + 0.8 * f.ellipse.major() < k.ellipse.major()
+        });
+        if !inside_kept {
+            kept.push(f);
+        }
+    }
+    kept
+}
+
+/// The plate around a point the user gave: scans ring radii for the one whose edge is seen
+/// all round, then fits its rim.
+pub fn plate_at(frame: &FrameImages, x: f64, y: f64) -> Result<Option<RimFit>> {
+    let view = ImageView::from_mat(frame.colour)?;
+    let short = view.width.min(view.height) as f64;
+    let mut best: Option<RimFit> = None;
+    let mut r = (MIN_RADIUS_SHARE * short).max(6.0);
+    while r <= MAX_RADIUS_SHARE * short {
+        let guess = Ellipse::circle(x, y, r);
+        if let Some(fit) = refine_rim(
+            &view,
+            guess,
+            RimSearch {
+                band: 0.12,
+                ..Default::default()
+            },
+        ) {
+            let near_hint = (fit.ellipse.cx - x).hypot(fit.ellipse.cy - y) < 0.4 * fit.ellipse.b;
+            if near_hint
+                && fit.support >= MIN_PLATE_SUPPORT
+                && best.is_none_or(|b| plate_score(&fit) > plate_score(&b))
+            {
+                best = Some(fit);
+            }
+        }
+        r *= 1.08;
+    }
+    Ok(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::rim::tests::disc_image;
+    use super::*;
+    use opencv::core::CV_8UC1;
+
+    fn frame(gray: &Mat) -> FrameImages<'_> {
+        FrameImages { gray, colour: gray }
+    }
+
+    fn mat_from(data: &[u8], w: usize, h: usize) -> Mat {
+        let m = Mat::new_rows_cols_with_data(h as i32, w as i32, data).unwrap();
+        let mut owned = Mat::default();
+        m.copy_to(&mut owned).unwrap();
+        assert_eq!(owned.typ(), CV_8UC1);
+        owned
+    }
+
+    #[test]
+    fn finds_the_plate_and_merges_its_painted_ring() {
+        let (w, h) = (640, 360);
+        let plate = Ellipse::circle(400.0, 260.0, 80.0);
+        let mut img = disc_image(w, h, plate, 30, 190);
+        // A painted ring inside the plate.
+        let ring = disc_image(w, h, Ellipse::circle(400.0, 260.0, 50.0), 220, 30);
+        for (p, r) in img.iter_mut().zip(&ring) {
+            if *r > 100 && *p < 100 {
+                *p = *r;
+            }
+        }
+        let found = detect_plates(&frame(&mat_from(&img, w, h)), 4).unwrap();
+        assert!(!found.is_empty());
+        let best = found[0].ellipse;
+        assert!(
+            (best.cx - 400.0).abs() < 0.5 && (best.cy - 260.0).abs() < 0.5,
+            "{found:?}"
+        );
+        assert!((best.b - 80.0).abs() < 1.0, "{found:?}");
+    }
+
+    #[test]
+    fn finds_the_plate_around_a_hint() {
+        let (w, h) = (400, 300);
+        let img = disc_image(w, h, Ellipse::circle(210.0, 160.0, 60.0), 200, 60);
+        let fit = plate_at(&frame(&mat_from(&img, w, h)), 215.0, 150.0)
+            .unwrap()
+            .unwrap();
+        assert!(
+            (fit.ellipse.cx - 210.0).abs() < 0.5 && (fit.ellipse.b - 60.0).abs() < 1.0,
+            "{fit:?}"
+        );
+    }
+
+    #[test]
+    fn nothing_on_an_empty_wall() {
+        let img = vec![120u8; 400 * 300];
+        assert!(detect_plates(&frame(&mat_from(&img, 400, 300)), 4)
+            .unwrap()
+            .is_empty());
+    }
+}

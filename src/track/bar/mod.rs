@@ -1,0 +1,271 @@
+//! The bar track: which plate is the lifter's, and where its centre is in every frame.
+//!
+//! A gym frame holds many circles (plates on racks, on the floor, on the wall). Every
+//! plausible plate in the first frames is followed; the one that rises and falls like a
+//! barbell is the bar, the others are dropped once the bar has proved itself. This keeps one
+//! pass over the video (no second decode) and needs no marker.
+
+pub mod detect;
+pub mod plate;
+pub mod rim;
+
+use crate::error::{Error, Result};
+use crate::track::image::ImageView;
+use crate::track::FrameImages;
+use opencv::core::Mat;
+use plate::{PlateObs, PlateTracker};
+use rim::RimFit;
+use std::path::PathBuf;
+
+/// How many plate candidates are followed at once.
+const MAX_CANDIDATES: usize = 4;
+/// A candidate lost for this long (seconds) is given up, unless it is the only one.
+const GIVE_UP_SECONDS: f64 = 2.0;
+/// A lost plate is looked for again within this many diameters of where it was last seen.
+const RESEAT_REACH: f64 = 1.5;
+/// Seconds of search for a plate before giving up.
+const SEARCH_SECONDS: f64 = 3.0;
+
+#[derive(Debug, Clone, Default)]
+pub struct BarOptions {
+    /// A point on the near plate (its centre) given by the user.
+    pub hint: Option<(f64, f64)>,
+}
+
+/// The bar in every frame, and what the plate says about scale and camera angle.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarTrack {
+    pub obs: Vec<Option<PlateObs>>,
+    /// Median rim diameter along the plate's longer axis in pixels (a disc seen at an angle
+    /// narrows along one axis only, so the longer one keeps the true diameter).
+    pub plate_diameter_px: f64,
+    /// Median minor/major axis ratio; 1 for a camera square to the bar.
+    pub plate_aspect: f64,
+    /// Vertical travel of the chosen plate in diameters (a barbell moves, a wall plate not).
+    pub travel_diameters: f64,
+    pub candidates_followed: usize,
+}
+
+struct Hypothesis {
+    tracker: PlateTracker,
+    obs: Vec<Option<PlateObs>>,
+    min_y: f64,
+    max_y: f64,
+    diameter: f64,
+}
+
+impl Hypothesis {
+    fn new(gray: &Mat, fit: &RimFit, frame: usize) -> Result<Self> {
+        let mut obs = vec![None; frame];
+        obs.push(Some(PlateObs {
+            ellipse: fit.ellipse,
+            conf: fit.support.min(1.0),
+            size_measured: true,
+        }));
+        Ok(Hypothesis {
+            tracker: PlateTracker::new(gray, fit)?,
+            obs,
+            min_y: fit.ellipse.cy,
+            max_y: fit.ellipse.cy,
+            diameter: 2.0 * fit.ellipse.major(),
+        })
+    }
+
+    fn travel(&self) -> f64 {
+        (self.max_y - self.min_y) / self.diameter
+    }
+
+    fn seen_share(&self) -> f64 {
+        let seen = self.obs.iter().filter(|o| o.is_some()).count();
+        seen as f64 / self.obs.len().max(1) as f64
+    }
+
+    /// How barbell-like this is: a large, clearly seen rim that travels. Travel saturates at
+    /// half a diameter, so a round body part that moves more than the bar (a shoulder, the
+    /// head) cannot outscore the plate; rim quality and size separate them.
+    fn bar_score(&self) -> f64 {
+        let mut support: Vec<f64> = self.obs.iter().flatten().map(|o| o.conf).collect();
+        let support = crate::signal::median(&mut support).unwrap_or(0.0);
+        (self.travel().min(0.5) + 0.02) * self.seen_share() * support * self.diameter.sqrt()
+    }
+
+    fn step(&mut self, frame: &FrameImages, view: &ImageView) -> Result<()> {
+        let obs = self.tracker.step(frame, view)?;
+        if let Some(o) = obs {
+            if o.conf >= 0.5 {
+                self.min_y = self.min_y.min(o.ellipse.cy);
+                self.max_y = self.max_y.max(o.ellipse.cy);
+            }
+        }
+        self.obs.push(obs);
+        Ok(())
+    }
+}
+
+/// Streams frames in, one grey frame at a time.
+pub struct BarTracker {
+    options: BarOptions,
+    fps: f64,
+    path: PathBuf,
+    hypotheses: Vec<Hypothesis>,
+    frames: usize,
+    followed: usize,
+}
+
+impl BarTracker {
+    pub fn new(path: PathBuf, fps: f64, options: BarOptions) -> Self {
+        BarTracker {
+            options,
+            fps,
+            path,
+            hypotheses: Vec::new(),
+            frames: 0,
+            followed: 0,
+        }
+    }
+
+    pub fn push(&mut self, frame: &FrameImages) -> Result<()> {
+        let index = self.frames;
+        self.frames += 1;
+        let view = ImageView::from_mat(frame.colour)?;
+        if self.hypotheses.is_empty() {
+            return self.start(frame, index);
+        }
+        for h in &mut self.hypotheses {
+            h.step(frame, &view)?;
+        }
+        self.reseat_lost(frame, index)?;
+        self.give_up_lost();
+        Ok(())
+    }
+
+    /// Looks for plates on the first frame, then every few frames until one is found.
+    fn start(&mut self, frame: &FrameImages, index: usize) -> Result<()> {
+        let every = (self.fps / 5.0).round().max(1.0) as usize;
+        if index % every != 0 || index as f64 > SEARCH_SECONDS * self.fps {
+            return Ok(());
+        }
+        let fits = match self.options.hint {
+            Some((x, y)) => {
+                let fit = detect::plate_at(frame, x, y)?;
+                if fit.is_none() && index == 0 {
+                    return Err(Error::NoPlateAtHint { x, y });
+                }
+                fit.into_iter().collect()
+            }
+            None => detect::detect_plates(frame, MAX_CANDIDATES)?,
+        };
+        for fit in fits {
+            if let Ok(h) = Hypothesis::new(frame.gray, &fit, index) {
+                self.hypotheses.push(h);
+                self.followed += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// A plate lost for a while (hidden by a passer-by, or a bad jump) is looked for again
+    /// among fresh detections of the same size.
+    fn reseat_lost(&mut self, frame: &FrameImages, index: usize) -> Result<()> {
+        let every = (self.fps / 6.0).round().max(1.0) as usize;
+        let needs: Vec<usize> = (0..self.hypotheses.len())
+            .filter(|&i| {
+                let lost = self.hypotheses[i].tracker.lost_for();
+                lost >= every && lost % every == 0
+            })
+            .collect();
+        if needs.is_empty() {
+            return Ok(());
+        }
+        let fits = detect::detect_plates(frame, 2 * MAX_CANDIDATES)?;
+        for i in needs {
+            let last = self.hypotheses[i].tracker.ellipse();
+            let same_size = fits
+                .iter()
+                .filter(|f| (f.ellipse.major() / last.major() - 1.0).abs() < 0.15)
+                .filter(|f| {
+                    (f.ellipse.cx - last.cx).hypot(f.ellipse.cy - last.cy)
+                        < RESEAT_REACH * 2.0 * last.major()
+                })
+                .filter(|f| {
+                    !self.hypotheses.iter().enumerate().any(|(j, o)| {
+                        j != i && o.tracker.lost_for() == 0 && {
+                            let e = o.tracker.ellipse();
+                            (e.cx - f.ellipse.cx).hypot(e.cy - f.ellipse.cy) < 0.5 * e.major()
+                        }
+                    })
+                })
+                .min_by(|x, y| {
+                    let dx = (x.ellipse.cx - last.cx).hypot(x.ellipse.cy - last.cy);
+                    let dy = (y.ellipse.cx - last.cx).hypot(y.ellipse.cy - last.cy);
+                    dx.total_cmp(&dy)
+                });
+            if let Some(fit) = same_size {
+                let h = &mut self.hypotheses[i];
+                h.tracker = PlateTracker::new(frame.gray, fit)?;
+                if let Some(slot) = h.obs.get_mut(index) {
+                    *slot = Some(PlateObs {
+                        ellipse: fit.ellipse,
+                        conf: fit.support.min(1.0),
+                        size_measured: true,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Stops following candidates that have been out of sight for long (a plate carried out
+    /// of the frame, a circle that was never a plate), keeping at least one.
+    fn give_up_lost(&mut self) {
+        let limit = (GIVE_UP_SECONDS * self.fps) as usize;
+        if self.hypotheses.iter().any(|h| h.tracker.lost_for() < limit) {
+            self.hypotheses.retain(|h| h.tracker.lost_for() < limit);
+        }
+    }
+
+    /// The bar's track, chosen among the plates followed.
+    pub fn finish(self) -> Result<BarTrack> {
+        let frames = self.frames;
+        let candidates_followed = self.followed;
+        let best = self
+            .hypotheses
+            .into_iter()
+            .max_by(|a, b| a.bar_score().total_cmp(&b.bar_score()))
+            .ok_or_else(|| Error::NoPlate {
+                path: self.path.clone(),
+                frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
+            })?;
+        let travel_diameters = best.travel();
+        let mut obs = best.obs;
+        obs.resize(frames, None);
+        let (plate_diameter_px, plate_aspect) = plate_size(&obs);
+        Ok(BarTrack {
+            obs,
+            plate_diameter_px,
+            plate_aspect,
+            travel_diameters,
+            candidates_followed,
+        })
+    }
+}
+
+/// Median diameter and roundness over confident frames that measured the size.
+fn plate_size(obs: &[Option<PlateObs>]) -> (f64, f64) {
+    let confident: Vec<&PlateObs> = obs
+        .iter()
+        .flatten()
+        .filter(|o| o.conf >= 0.6 && o.size_measured)
+        .collect();
+    let pool: Vec<&PlateObs> = if confident.len() >= 5 {
+        confident
+    } else {
+        obs.iter().flatten().collect()
+    };
+    let mut d: Vec<f64> = pool.iter().map(|o| 2.0 * o.ellipse.major()).collect();
+    let mut r: Vec<f64> = pool.iter().map(|o| o.ellipse.roundness()).collect();
+    (
+        crate::signal::median(&mut d).unwrap_or(f64::NAN),
+        crate::signal::median(&mut r).unwrap_or(f64::NAN),
+    )
+}
