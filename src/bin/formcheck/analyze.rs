@@ -1,33 +1,14 @@
-//! The `formcheck` command line: a thin layer over the library.
+//! `formcheck analyze`: one video in, measurements and pictures out.
 
 use anyhow::{Context, Result};
-use clap::{Args, Parser, Subcommand};
+use clap::Args;
 use formcheck::analyze::{self, AnalyzeOptions};
 use formcheck::report;
 use std::io::IsTerminal;
-use std::path::PathBuf;
-
-#[derive(Parser)]
-#[command(
-    name = "formcheck",
-    version,
-    about = "Measure a side-view deadlift video: bar path, reps, body points and likely faults."
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Analyse a side-view video of a deadlift set.
-    Analyze(AnalyzeArgs),
-    /// Draw a synthetic deadlift set with exact truth (test data).
-    Render(formcheck::render::RenderArgs),
-}
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
-struct AnalyzeArgs {
+pub struct AnalyzeArgs {
     /// The video of the set, filmed from the side.
     video: PathBuf,
     /// Write the JSON result here (`-` for standard output).
@@ -73,19 +54,7 @@ fn parse_plate_cm(s: &str) -> Result<f64, String> {
     }
 }
 
-fn main() {
-    let cli = Cli::parse();
-    let outcome = match cli.command {
-        Command::Analyze(args) => run_analyze(args),
-        Command::Render(args) => formcheck::render::run_cli(&args).map_err(anyhow::Error::from),
-    };
-    if let Err(e) = outcome {
-        eprintln!("formcheck: {e:#}");
-        std::process::exit(1);
-    }
-}
-
-fn run_analyze(args: AnalyzeArgs) -> Result<()> {
+pub fn run(args: AnalyzeArgs) -> Result<()> {
     let options = AnalyzeOptions {
         bar_hint: args.bar_at,
         plate_cm: args.plate_cm.unwrap_or(analyze::STANDARD_PLATE_CM),
@@ -125,7 +94,7 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
         .plot
         .clone()
         .or_else(|| stem.as_ref().map(|s| with_suffix(s, ".bar_path.png")));
-    let json_to_stdout = json_path.as_deref() == Some(std::path::Path::new("-"));
+    let json_to_stdout = json_path.as_deref() == Some(Path::new("-"));
 
     if let Some(p) = &plot_path {
         if let Some(path) = report::plot::bar_path(&analysis) {
@@ -153,13 +122,13 @@ fn run_analyze(args: AnalyzeArgs) -> Result<()> {
     Ok(())
 }
 
-fn with_suffix(stem: &std::path::Path, suffix: &str) -> PathBuf {
+fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
     let mut s = stem.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)
 }
 
-fn file_name(p: &std::path::Path) -> String {
+fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
