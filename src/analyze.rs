@@ -5,10 +5,18 @@
 //! tracks without decoding anything.
 
 use crate::error::{Error, Result};
+use crate::faults::rules::RepContext;
+use crate::faults::{self, Thresholds};
 use crate::metrics;
+use crate::metrics::body::{BodyRepMetrics, SetReference};
+use crate::metrics::kinematics::{Frame2Lifter, Kinematics};
+use crate::reps::RepFrames;
 use crate::reps::{self, Partial};
 use crate::schema::*;
 use crate::track::bar::{BarOptions, BarTrack, BarTracker};
+use crate::track::body::engine::{LandmarkModel, OrtEngine};
+use crate::track::body::post::BodyTrack;
+use crate::track::body::{post, view, BodyTracker};
 use crate::track::FrameImages;
 use crate::video::{self, Video, VideoMeta};
 use opencv::core::Mat;
@@ -27,6 +35,9 @@ pub struct AnalyzeOptions {
     /// Plate diameter in cm and whether the user gave it.
     pub plate_cm: f64,
     pub plate_cm_given: bool,
+    /// The landmark model for body tracking; `None` tracks the bar only.
+    pub body: Option<LandmarkModel>,
+    pub thresholds: Thresholds,
 }
 
 impl Default for AnalyzeOptions {
@@ -35,6 +46,8 @@ impl Default for AnalyzeOptions {
             bar_hint: None,
             plate_cm: STANDARD_PLATE_CM,
             plate_cm_given: false,
+            body: Some(LandmarkModel::Full),
+            thresholds: Thresholds::default(),
         }
     }
 }
@@ -45,45 +58,36 @@ pub struct Tracks {
     pub meta: VideoMeta,
     pub frame_count: usize,
     pub bar: BarTrack,
+    pub body: Option<BodyTrack>,
 }
 
 /// Analyses a video file. `progress` is called with (frames done, frames expected).
-pub fn analyze(
-    path: &Path,
-    options: &AnalyzeOptions,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Analysis> {
+pub fn analyze(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<Analysis> {
     let tracks = track_video(path, options, progress)?;
     let sha256 = video::sha256_file(path)?;
     Ok(build_analysis(&tracks, path, sha256, options))
 }
 
 /// One pass over the frames: decode on a second thread, track here.
-pub fn track_video(
-    path: &Path,
-    options: &AnalyzeOptions,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Tracks> {
+pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<Tracks> {
     let video = Video::open(path)?;
     let meta = video.meta().clone();
     check_hint(options, &meta)?;
-    let mut bar = BarTracker::new(
-        path.to_path_buf(),
-        meta.fps,
-        BarOptions {
-            hint: options.bar_hint,
-        },
-    );
+    let mut bar = BarTracker::new(path.to_path_buf(), meta.fps, BarOptions { hint: options.bar_hint });
+    let mut body = match options.body {
+        Some(model) => Some(BodyTracker::new(Box::new(OrtEngine::new(model)?))),
+        None => None,
+    };
     let (frames, pool, decoder) = video::spawn_decoder(video, 4);
     let mut gray = Mat::default();
     let mut failure = None;
     for frame in frames.iter() {
-        let step = to_gray(&frame.image, &mut gray).and_then(|_| {
-            bar.push(&FrameImages {
-                colour: &frame.image,
-                gray: &gray,
-            })
-        });
+        let step = to_gray(&frame.image, &mut gray)
+            .and_then(|_| bar.push(&FrameImages { colour: &frame.image, gray: &gray }))
+            .and_then(|_| match body.as_mut() {
+                Some(b) => b.push(&frame.image, bar.latest()),
+                None => Ok(()),
+            });
         pool.recycle(frame.image);
         if let Err(e) = step {
             failure = Some(e);
@@ -92,31 +96,22 @@ pub fn track_video(
         progress(frame.index + 1, meta.reported_frames);
     }
     drop(frames);
-    let (video, decoded) = decoder.join().map_err(|_| Error::NoFrames {
-        path: path.to_path_buf(),
-    })?;
+    let (video, decoded) = decoder.join().map_err(|_| Error::NoFrames { path: path.to_path_buf() })?;
     if let Some(e) = failure {
         return Err(e);
     }
     decoded?;
     let frame_count = video.frames_read();
     check_length(path, &meta, frame_count)?;
-    Ok(Tracks {
-        meta,
-        frame_count,
-        bar: bar.finish()?,
-    })
+    let bar = bar.finish()?;
+    let body = body.map(|b| post::finish(b.finish(), &bar.obs, meta.fps));
+    Ok(Tracks { meta, frame_count, bar, body })
 }
 
 fn check_hint(options: &AnalyzeOptions, meta: &VideoMeta) -> Result<()> {
     if let Some((x, y)) = options.bar_hint {
         if x < 0.0 || y < 0.0 || x >= meta.width as f64 || y >= meta.height as f64 {
-            return Err(Error::BarHintOutside {
-                x,
-                y,
-                width: meta.width,
-                height: meta.height,
-            });
+            return Err(Error::BarHintOutside { x, y, width: meta.width, height: meta.height });
         }
     }
     Ok(())
@@ -124,62 +119,36 @@ fn check_hint(options: &AnalyzeOptions, meta: &VideoMeta) -> Result<()> {
 
 fn check_length(path: &Path, meta: &VideoMeta, decoded: usize) -> Result<()> {
     if video::looks_truncated(meta, decoded) {
-        return Err(Error::Truncated {
-            path: path.to_path_buf(),
-            decoded,
-            expected: meta.reported_frames,
-        });
+        return Err(Error::Truncated { path: path.to_path_buf(), decoded, expected: meta.reported_frames });
     }
     let seconds = decoded as f64 / meta.fps;
     if seconds < MIN_SECONDS {
-        return Err(Error::TooShort {
-            path: path.to_path_buf(),
-            frames: decoded,
-            seconds,
-        });
+        return Err(Error::TooShort { path: path.to_path_buf(), frames: decoded, seconds });
     }
     Ok(())
 }
 
 fn to_gray(bgr: &Mat, gray: &mut Mat) -> Result<()> {
     let code = match bgr.channels() {
-        1 => {
-            return bgr
-                .copy_to(gray)
-                .map_err(Error::opencv("copying a grey frame"))
-        }
+        1 => return bgr.copy_to(gray).map_err(Error::opencv("copying a grey frame")),
         4 => imgproc::COLOR_BGRA2GRAY,
         _ => imgproc::COLOR_BGR2GRAY,
     };
     imgproc::cvt_color(bgr, gray, code, 0).map_err(Error::opencv("converting a frame to grey"))
 }
 
-/// Turns tracks into the result: calibration, reps, per-rep metrics and the notes that say
-/// what could not be measured.
-pub fn build_analysis(
-    tracks: &Tracks,
-    path: &Path,
-    sha256: String,
-    options: &AnalyzeOptions,
-) -> Analysis {
+/// Turns tracks into the result: calibration, reps, per-rep metrics, fault labels and the
+/// notes that say what could not be measured.
+pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &AnalyzeOptions) -> Analysis {
     let meta = &tracks.meta;
     let fps = meta.fps;
     let mut notes = Vec::new();
     let calibration = calibrate(&tracks.bar, options);
     let cm = calibration.cm_per_px;
+    let bar_px: Vec<Option<(f64, f64)>> =
+        tracks.bar.obs.iter().map(|o| o.map(|o| (o.ellipse.cx, o.ellipse.cy))).collect();
 
-    let height_cm: Vec<Option<f64>> = tracks
-        .bar
-        .obs
-        .iter()
-        .map(|o| o.map(|o| (meta.height as f64 - o.ellipse.cy) * cm))
-        .collect();
-    let x_cm: Vec<Option<f64>> = tracks
-        .bar
-        .obs
-        .iter()
-        .map(|o| o.map(|o| o.ellipse.cx * cm))
-        .collect();
+    let height_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| (meta.height as f64 - b.1) * cm)).collect();
     let split = reps::split_reps(&height_cm, fps);
     note_partials(&split.partial, fps, &mut notes);
     if tracks.bar.travel_diameters < 0.25 {
@@ -187,60 +156,50 @@ pub fn build_analysis(
     }
     note_aspect(&calibration, &mut notes);
 
-    let bar_metrics: Vec<_> = split
-        .reps
-        .iter()
-        .map(|r| metrics::bar::measure(r, &split.height, &x_cm, fps, None))
-        .collect();
-    let losses = metrics::bar::velocity_loss_pct(
-        &bar_metrics
-            .iter()
-            .map(|m| m.mean_velocity_m_s)
-            .collect::<Vec<_>>(),
-    );
-    let t = |i: usize| i as f64 / fps;
-    let reps: Vec<Rep> = split
-        .reps
-        .iter()
-        .zip(&bar_metrics)
-        .zip(&losses)
-        .enumerate()
-        .map(|(k, ((r, m), loss))| Rep {
-            index: k + 1,
-            start_s: t(r.start),
-            liftoff_s: t(r.liftoff),
-            knee_pass_s: None,
-            lockout_s: t(r.lockout),
-            end_s: t(r.end),
-            rom_cm: m.rom_cm,
-            mean_velocity_m_s: m.mean_velocity_m_s,
-            peak_velocity_m_s: m.peak_velocity_m_s,
-            time_to_lockout_s: m.time_to_lockout_s,
-            velocity_loss_pct: *loss,
-            bar_start_offset_cm: None,
-            bar_drift_max_cm: None,
-            bar_drift_max_at: None,
-            hip_rise_before_bar_ms: None,
-            hip_rise_before_bar_cm: None,
-            hip_to_shoulder_rise_ratio: None,
-            setup: Setup::default(),
-            trunk_chord_change_pct: None,
-            lockout_trunk_lean_back_deg: None,
-            liftoff_accel_ratio: None,
-            hold_before_liftoff_ms: None,
-            faults: Vec::new(),
-            liftoff_frame: r.liftoff,
-            lockout_frame: r.lockout,
-            knee_pass_frame: None,
-            setup_frame: Some(r.liftoff.saturating_sub(1)),
-            bar_drift_from_start_cm: m.drift_from_start_cm,
-            floor_rebound: None,
-        })
-        .collect();
-    if !reps.is_empty() {
-        notes.push("Body points are not tracked yet: mid-foot, hip and trunk measures are left empty and no fault is judged.".into());
+    let view = view_verdict(tracks);
+    let facing = tracks.body.as_ref().and_then(|b| b.facing);
+    let body_points: Vec<Option<Body>> = match &tracks.body {
+        Some(b) => b.points.clone(),
+        None => vec![None; tracks.frame_count],
+    };
+    let first_setup_bar = split.reps.first().and_then(|r| setup_bar(&bar_px, r));
+    let midfoot = metrics::midfoot::locate(tracks.body.as_ref().and_then(|b| b.foot), first_setup_bar.map(|b| b.0), cm);
+    if let Some(n) = midfoot.as_ref().and_then(|m| m.note.clone()) {
+        notes.push(n);
     }
+    if let Some(n) = scale_check(tracks, cm, options.plate_cm) {
+        notes.push(n);
+    }
+    let to_lifter = Frame2Lifter {
+        cm_per_px: cm,
+        forward: facing.map_or(1.0, Facing::sign),
+        origin_x_px: midfoot.as_ref().map(|m| m.x_px).or(first_setup_bar.map(|b| b.0)).unwrap_or(0.0),
+        origin_y_px: first_setup_bar.map(|b| b.1).unwrap_or(meta.height as f64),
+    };
+    let kin = Kinematics::new(fps, &to_lifter, &bar_px, &body_points);
+    let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();
+    let (mut reps, body_metrics) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
+    let thresholds = &options.thresholds;
+    if view.usable && tracks.body.is_some() {
+        let ctx = LabelContext {
+            fps,
+            midfoot_source: midfoot.as_ref().map(|m| m.source),
+            standing_lean_deg: standing_lean(&kin, split.reps.first()),
+            body: &body_points,
+        };
+        label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
+    } else if !reps.is_empty() {
+        notes.push(format!(
+            "No fault is judged: {}",
+            view.reason.clone().unwrap_or_else(|| "the view is not usable".into())
+        ));
+    }
+    if let Some(n) = faults::set::velocity_note(&reps, thresholds) {
+        notes.push(n);
+    }
+    note_missing(&reps, tracks.body.is_some(), &mut notes);
 
+    let t = |i: usize| i as f64 / fps;
     let frames = (0..tracks.frame_count)
         .map(|i| Frame {
             i,
@@ -250,7 +209,7 @@ pub fn build_analysis(
                 y_px: o.ellipse.cy,
                 conf: o.conf,
             }),
-            body: None,
+            body: body_points.get(i).copied().flatten(),
         })
         .collect();
 
@@ -267,35 +226,210 @@ pub fn build_analysis(
             duration_s: tracks.frame_count as f64 / fps,
         },
         calibration,
-        facing: None,
-        view: View {
-            kind: ViewKind::Unknown,
-            usable: false,
-            reason: Some("body not tracked: the view cannot be checked".into()),
-        },
-        midfoot_x_px: None,
-        midfoot_source: None,
+        facing,
+        view,
+        midfoot_x_px: midfoot.as_ref().map(|m| m.x_px),
+        midfoot_source: midfoot.as_ref().map(|m| m.source),
         frames,
         summary: Summary {
             rep_count: reps.len(),
-            faults_by_rep: reps
-                .iter()
-                .map(|r| r.faults.iter().map(|f| f.id.clone()).collect())
-                .collect(),
+            faults_by_rep: reps.iter().map(|r| r.faults.iter().map(|f| f.id.clone()).collect()).collect(),
             notes,
+            fix_first: faults::set::fix_first(&reps),
+            velocity_loss_last_pct: (reps.len() >= 2).then(|| reps.last().map(|r| r.velocity_loss_pct)).flatten(),
         },
         reps,
     }
 }
 
+fn view_verdict(tracks: &Tracks) -> View {
+    match &tracks.body {
+        Some(b) => view::classify(view::ViewEvidence {
+            body_spread: view::body_spread(&b.raw.frames),
+            plate_roundness: Some(tracks.bar.plate_aspect),
+        }),
+        None => View {
+            kind: ViewKind::Unknown,
+            usable: false,
+            reason: Some("body tracking was switched off (--bar-only): the camera angle is not checked".into()),
+        },
+    }
+}
+
+/// The bar's image position at a rep's setup: the last frame with the bar seen before lift-off.
+fn setup_bar(bar_px: &[Option<(f64, f64)>], rep: &RepFrames) -> Option<(f64, f64)> {
+    (rep.start..rep.liftoff).rev().find_map(|i| bar_px.get(i).copied().flatten())
+}
+
+fn measure_reps(
+    split: &reps::RepSplit,
+    kin: &Kinematics,
+    x_cm: &[Option<f64>],
+    fps: f64,
+    facing: Option<Facing>,
+    has_body: bool,
+) -> (Vec<Rep>, Vec<BodyRepMetrics>) {
+    let bar_metrics: Vec<_> = split
+        .reps
+        .iter()
+        .map(|r| metrics::bar::measure(r, &split.height, x_cm, fps, facing.map(Facing::sign)))
+        .collect();
+    let losses = metrics::bar::velocity_loss_pct(&bar_metrics.iter().map(|m| m.mean_velocity_m_s).collect::<Vec<_>>());
+    let reference =
+        SetReference { neutral_chord_cm: split.reps.first().and_then(|r| metrics::body::neutral_chord(kin, r)) };
+    let t = |i: usize| i as f64 / fps;
+    let r2 = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);
+    split
+        .reps
+        .iter()
+        .zip(&bar_metrics)
+        .zip(&losses)
+        .enumerate()
+        .map(|(k, ((r, m), loss))| {
+            let lowering = metrics::bar::lowering_start(&split.height, r);
+            let b =
+                if has_body { metrics::body::measure(kin, r, &reference, lowering) } else { BodyRepMetrics::default() };
+            let previous = k.checked_sub(1).map(|p| &split.reps[p]);
+            let rep = Rep {
+                index: k + 1,
+                start_s: t(r.start),
+                liftoff_s: t(r.liftoff),
+                knee_pass_s: b.knee_pass_frame.map(t),
+                lockout_s: t(r.lockout),
+                end_s: t(r.end),
+                rom_cm: m.rom_cm,
+                mean_velocity_m_s: m.mean_velocity_m_s,
+                peak_velocity_m_s: m.peak_velocity_m_s,
+                time_to_lockout_s: m.time_to_lockout_s,
+                velocity_loss_pct: *loss,
+                bar_start_offset_cm: r2(b.bar_start_offset_cm),
+                bar_drift_max_cm: r2(b.bar_drift_max_cm),
+                bar_drift_max_at: b.bar_drift_max_at,
+                hip_rise_before_bar_ms: r2(b.hip_rise_before_bar_ms),
+                hip_rise_before_bar_cm: r2(b.hip_rise_before_bar_cm),
+                hip_to_shoulder_rise_ratio: r2(b.hip_to_shoulder_rise_ratio),
+                setup: Setup {
+                    hip_height_ratio: r2(b.setup_hip_height_ratio),
+                    knee_angle_deg: r2(b.setup_knee_angle_deg),
+                    trunk_angle_deg: r2(b.setup_trunk_angle_deg),
+                },
+                trunk_chord_change_pct: r2(b.trunk_chord_change_pct),
+                lockout_trunk_lean_back_deg: r2(b.lockout_trunk_lean_back_deg),
+                liftoff_accel_ratio: r2(b.liftoff_accel_ratio),
+                hold_before_liftoff_ms: r2(b.hold_before_liftoff_ms),
+                faults: Vec::new(),
+                liftoff_frame: r.liftoff,
+                lockout_frame: r.lockout,
+                knee_pass_frame: b.knee_pass_frame,
+                setup_frame: b.setup_frame.or(Some(r.liftoff.saturating_sub(1))),
+                bar_drift_from_start_cm: r2(m.drift_from_start_cm),
+                floor_rebound: Some(metrics::bar::floor_rebound(&split.height, r, previous, fps)),
+            };
+            (rep, b)
+        })
+        .unzip()
+}
+
+struct LabelContext<'a> {
+    fps: f64,
+    midfoot_source: Option<MidfootSource>,
+    standing_lean_deg: Option<f64>,
+    body: &'a [Option<Body>],
+}
+
+fn label_reps(
+    reps: &mut [Rep],
+    metrics: &[BodyRepMetrics],
+    frames: &[RepFrames],
+    ctx: &LabelContext,
+    thresholds: &Thresholds,
+) {
+    for ((rep, m), rf) in reps.iter_mut().zip(metrics).zip(frames) {
+        let rc = RepContext {
+            index: rep.index,
+            fps: ctx.fps,
+            liftoff_frame: rep.liftoff_frame,
+            lockout_frame: rep.lockout_frame,
+            floor_rebound: rep.floor_rebound.unwrap_or(false),
+            body_quality: body_quality(ctx.body, rf),
+            midfoot_source: ctx.midfoot_source,
+            back_outline_rounds: None,
+            standing_lean_deg: ctx.standing_lean_deg,
+        };
+        rep.faults = faults::rules::label(m, &rc, thresholds);
+    }
+}
+
+/// How well the body was seen during a rep: mean visibility of shoulder and hip from setup
+/// to lockout, times the share of frames it was found at all.
+fn body_quality(body: &[Option<Body>], rep: &RepFrames) -> f64 {
+    let vis: Vec<f64> = (rep.start..=rep.lockout)
+        .filter_map(|i| body.get(i).copied().flatten())
+        .map(|b| b.shoulder[2].min(b.hip[2]))
+        .collect();
+    if vis.is_empty() {
+        return 0.0;
+    }
+    let found = vis.len() as f64 / (rep.lockout + 1 - rep.start) as f64;
+    vis.iter().sum::<f64>() / vis.len() as f64 * found
+}
+
+/// The lifter's own lean when standing tall before the first rep (degrees), when the video
+/// shows them standing: a baseline for judging the lockout.
+fn standing_lean(kin: &Kinematics, first: Option<&RepFrames>) -> Option<f64> {
+    let first = first?;
+    let mut leans: Vec<f64> = (0..first.liftoff)
+        .filter(|&i| kin.knee_angle(i).is_some_and(|k| k > 165.0))
+        .filter(|&i| kin.trunk_angle(i).is_some_and(|a| a > 70.0))
+        .filter_map(|i| kin.lean_back(i))
+        .collect();
+    if leans.len() < (0.3 * kin.fps) as usize {
+        return None;
+    }
+    crate::signal::median(&mut leans)
+}
+
+/// Says plainly which quantities could not be measured (they are null in the result).
+fn note_missing(reps: &[Rep], has_body: bool, notes: &mut Vec<String>) {
+    if reps.is_empty() || !has_body {
+        return;
+    }
+    let checks: [(&str, fn(&Rep) -> bool); 4] = [
+        ("setup hip height", |r| r.setup.hip_height_ratio.is_none()),
+        ("trunk chord", |r| r.trunk_chord_change_pct.is_none()),
+        ("lockout lean", |r| r.lockout_trunk_lean_back_deg.is_none()),
+        ("knee pass", |r| r.knee_pass_frame.is_none()),
+    ];
+    for (what, missing) in checks {
+        let reps: Vec<String> = reps.iter().filter(|r| missing(r)).map(|r| r.index.to_string()).collect();
+        if !reps.is_empty() {
+            notes.push(format!(
+                "Not measured ({what}) in rep {}: the body points it needs were not seen.",
+                reps.join(", ")
+            ));
+        }
+    }
+}
+
+/// Cross-checks the plate's scale against the lifter's body: standing ear-to-ankle height is
+/// about 0.89 of stature, and adults are 140–210 cm tall. A plate that is not the size
+/// assumed shows up as an impossible stature.
+fn scale_check(tracks: &Tracks, cm_per_px: f64, plate_cm: f64) -> Option<String> {
+    let body = tracks.body.as_ref()?;
+    let heights: Vec<f64> =
+        body.points.iter().flatten().filter(|b| b.ear[2] > 0.5).map(|b| (b.ankle[1] - b.ear[1]) * cm_per_px).collect();
+    let stature = crate::signal::quantile(&heights, 0.9)? / 0.89;
+    (!(140.0..=210.0).contains(&stature)).then(|| {
+        format!(
+            "Check the scale: with the plate taken as {plate_cm:.0} cm across, the lifter would be about {stature:.0} cm tall. If the plates are not standard 45 cm bumpers, give their size with --plate-cm."
+        )
+    })
+}
+
 fn calibrate(bar: &BarTrack, options: &AnalyzeOptions) -> Calibration {
     Calibration {
         cm_per_px: options.plate_cm / bar.plate_diameter_px,
-        source: if options.plate_cm_given {
-            CalibrationSource::User
-        } else {
-            CalibrationSource::Plate
-        },
+        source: if options.plate_cm_given { CalibrationSource::User } else { CalibrationSource::Plate },
         plate_diameter_cm: options.plate_cm,
         plate_diameter_px: Some(bar.plate_diameter_px),
         plate_aspect: Some(bar.plate_aspect),
@@ -329,9 +463,6 @@ fn note_aspect(calibration: &Calibration, notes: &mut Vec<String>) {
 
 /// Where `analyze --out DIR` writes a video's outputs.
 pub fn output_stem(out_dir: &Path, video: &Path) -> PathBuf {
-    let stem = video
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "video".into());
+    let stem = video.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
     out_dir.join(stem)
 }

@@ -8,6 +8,8 @@
 
 pub mod analyze;
 pub mod error;
+pub mod faults;
+pub mod history;
 pub mod metrics;
 pub mod render;
 pub mod report;
@@ -21,3 +23,16 @@ pub use error::{Error, Result};
 
 /// The version written into every result and history record.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Environment variable that moves formcheck's data folder (history, runtime library).
+pub const HOME_ENV: &str = "FORMCHECK_HOME";
+
+/// formcheck's data folder: `$FORMCHECK_HOME`, else the platform's data directory
+/// (`~/.local/share/formcheck` on Linux). The set-up script installs the ONNX Runtime
+/// library under `lib/` here and the history lives here by default.
+pub fn data_dir() -> Option<std::path::PathBuf> {
+    if let Some(home) = std::env::var_os(HOME_ENV) {
+        return Some(home.into());
+    }
+    directories::ProjectDirs::from("", "", "formcheck").map(|d| d.data_dir().to_path_buf())
+}

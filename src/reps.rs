@@ -72,8 +72,7 @@ pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
         }
         let liftoff = liftoff_frame(&h, rest_cm, top);
         let lockout = lockout_frame(&h, top_cm, liftoff, top);
-        let moving_at_start =
-            bottom == first_present(&h).unwrap_or(0) && speed(&height, bottom) > STILL_SPEED_CM_S;
+        let moving_at_start = bottom == first_present(&h).unwrap_or(0) && speed(&height, bottom) > STILL_SPEED_CM_S;
         if moving_at_start {
             partial.push(Partial::StartsMidPull { top });
             prev_end = top;
@@ -86,31 +85,17 @@ pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
             break;
         }
         let end = back_down_frame(&h, rest_cm, top);
-        reps.push(RepFrames {
-            start: prev_end,
-            liftoff,
-            lockout,
-            end,
-            rest_cm,
-            top_cm,
-        });
+        reps.push(RepFrames { start: prev_end, liftoff, lockout, end, rest_cm, top_cm });
         prev_end = end;
     }
-    RepSplit {
-        reps,
-        partial,
-        height,
-    }
+    RepSplit { reps, partial, height }
 }
 
 /// Frame ranges where the bar is in the upper part of its travel: each is one rise. Uses a
 /// hysteresis band so noise around the middle cannot split a rep in two.
 fn rises(h: &[Option<f64>]) -> Vec<(usize, usize)> {
     let present: Vec<f64> = h.iter().flatten().copied().collect();
-    let (Some(low), Some(high)) = (
-        signal::quantile(&present, 0.02),
-        signal::quantile(&present, 0.98),
-    ) else {
+    let (Some(low), Some(high)) = (signal::quantile(&present, 0.02), signal::quantile(&present, 0.98)) else {
         return Vec::new();
     };
     if high - low < MIN_ROM_CM {
@@ -138,15 +123,11 @@ fn rises(h: &[Option<f64>]) -> Vec<(usize, usize)> {
 }
 
 fn argmax(h: &[Option<f64>], from: usize, to: usize) -> Option<usize> {
-    (from..to.min(h.len()))
-        .filter(|&i| h[i].is_some())
-        .max_by(|&a, &b| h[a].unwrap().total_cmp(&h[b].unwrap()))
+    (from..to.min(h.len())).filter(|&i| h[i].is_some()).max_by(|&a, &b| h[a].unwrap().total_cmp(&h[b].unwrap()))
 }
 
 fn argmin(h: &[Option<f64>], from: usize, to: usize) -> Option<usize> {
-    (from..to.min(h.len()))
-        .filter(|&i| h[i].is_some())
-        .min_by(|&a, &b| h[a].unwrap().total_cmp(&h[b].unwrap()))
+    (from..to.min(h.len())).filter(|&i| h[i].is_some()).min_by(|&a, &b| h[a].unwrap().total_cmp(&h[b].unwrap()))
 }
 
 fn first_present(h: &[Option<f64>]) -> Option<usize> {
@@ -154,22 +135,12 @@ fn first_present(h: &[Option<f64>]) -> Option<usize> {
 }
 
 fn speed(height: &[Option<Local>], i: usize) -> f64 {
-    height
-        .get(i)
-        .copied()
-        .flatten()
-        .map_or(0.0, |l| l.rate.abs())
+    height.get(i).copied().flatten().map_or(0.0, |l| l.rate.abs())
 }
 
 /// The bar's resting height before a rise: the median of the still frames around the low
 /// point (the minimum alone is biased low by noise).
-fn rest_height(
-    h: &[Option<f64>],
-    height: &[Option<Local>],
-    bottom: usize,
-    up_from: usize,
-    fps: f64,
-) -> f64 {
+fn rest_height(h: &[Option<f64>], height: &[Option<Local>], bottom: usize, up_from: usize, fps: f64) -> f64 {
     let lo = bottom.saturating_sub((0.5 * fps) as usize);
     let base = h[bottom].unwrap();
     let mut still: Vec<f64> = (lo..up_from)
@@ -194,17 +165,13 @@ fn liftoff_frame(h: &[Option<f64>], rest_cm: f64, top: usize) -> usize {
 }
 
 fn lockout_frame(h: &[Option<f64>], top_cm: f64, liftoff: usize, top: usize) -> usize {
-    (liftoff..=top)
-        .find(|&i| h[i].is_some_and(|v| v >= top_cm - LOCKOUT_BAND_CM))
-        .unwrap_or(top)
+    (liftoff..=top).find(|&i| h[i].is_some_and(|v| v >= top_cm - LOCKOUT_BAND_CM)).unwrap_or(top)
 }
 
 /// First frame after the top where the bar is back within a centimetre of its rest, or the
 /// last frame when it never comes down in the video.
 fn back_down_frame(h: &[Option<f64>], rest_cm: f64, top: usize) -> usize {
-    (top..h.len())
-        .find(|&i| h[i].is_some_and(|v| v <= rest_cm + 1.0))
-        .unwrap_or(h.len() - 1)
+    (top..h.len()).find(|&i| h[i].is_some_and(|v| v <= rest_cm + 1.0)).unwrap_or(h.len() - 1)
 }
 
 #[cfg(test)]
@@ -261,9 +228,7 @@ mod tests {
         let (mut h, _) = synthetic_set(4, 30.0);
         let mut seed = 7u64;
         for (i, v) in h.iter_mut().enumerate() {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             let noise = ((seed >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 0.6;
             *v = v.map(|y| y + noise);
             if i % 17 == 0 {

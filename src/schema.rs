@@ -11,9 +11,7 @@ pub const ANALYSIS_SCHEMA: &str = "formcheck.analysis/1";
 pub const TRUTH_SCHEMA: &str = "formcheck.truth/1";
 
 /// The body points formcheck follows, in the order they are listed in the result.
-pub const BODY_POINTS: [&str; 8] = [
-    "shoulder", "hip", "knee", "ankle", "heel", "toe", "ear", "wrist",
-];
+pub const BODY_POINTS: [&str; 8] = ["shoulder", "hip", "knee", "ankle", "heel", "toe", "ear", "wrist"];
 
 /// A fault id as written in results and truth files.
 pub const FAULT_IDS: [&str; 7] = [
@@ -286,4 +284,25 @@ pub struct Summary {
     pub rep_count: usize,
     pub faults_by_rep: Vec<Vec<String>>,
     pub notes: Vec<String>,
+    /// The faults found, most important to fix first.
+    #[serde(default)]
+    pub fix_first: Vec<FixItem>,
+    /// Velocity loss of the set's last rep from its fastest, %.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub velocity_loss_last_pct: Option<f64>,
+}
+
+/// One fault across the set, ranked by what to fix first.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct FixItem {
+    pub id: String,
+    pub fault: u8,
+    /// Reps (1-based) labelled `likely`, then those labelled `watch`.
+    pub likely_reps: Vec<usize>,
+    pub watch_reps: Vec<usize>,
+    pub confidence: f64,
+    /// The fault shows only in the later reps of the set: fatigue, not a habit.
+    pub fatigue: bool,
+    pub headline: String,
+    pub cue: String,
 }

@@ -45,9 +45,7 @@ pub fn quantile(values: &[f64], q: f64) -> Option<f64> {
 /// Local quadratic fit around every sample over `half_window` samples each side, using only
 /// the samples present. Samples with fewer than four neighbours present get `None`.
 pub fn local_quadratic(values: &[Option<f64>], dt: f64, half_window: usize) -> Vec<Option<Local>> {
-    (0..values.len())
-        .map(|i| fit_at(values, i, dt, half_window))
-        .collect()
+    (0..values.len()).map(|i| fit_at(values, i, dt, half_window)).collect()
 }
 
 fn fit_at(values: &[Option<f64>], i: usize, dt: f64, half: usize) -> Option<Local> {
@@ -76,17 +74,12 @@ fn fit_at(values: &[Option<f64>], i: usize, dt: f64, half: usize) -> Option<Loca
     }
     let m = [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]];
     let c = solve3(m, sy)?;
-    Some(Local {
-        value: c[0],
-        rate: c[1],
-        accel: 2.0 * c[2],
-    })
+    Some(Local { value: c[0], rate: c[1], accel: 2.0 * c[2] })
 }
 
 fn solve3(m: [[f64; 3]; 3], y: [f64; 3]) -> Option<[f64; 3]> {
     let det = |a: [[f64; 3]; 3]| {
-        a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1])
-            - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+        a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
             + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])
     };
     let d = det(m);

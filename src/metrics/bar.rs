@@ -42,13 +42,8 @@ pub fn measure(
 
 fn drift_from_start(rep: &RepFrames, x_cm: &[Option<f64>], forward: Option<f64>) -> Option<f64> {
     let setup = rep.liftoff.saturating_sub(1);
-    let x0 = (0..=setup)
-        .rev()
-        .take(5)
-        .find_map(|i| x_cm.get(i).copied().flatten())?;
-    let deviations = (rep.liftoff..=rep.lockout)
-        .filter_map(|i| x_cm.get(i).copied().flatten())
-        .map(|x| x - x0);
+    let x0 = (0..=setup).rev().take(5).find_map(|i| x_cm.get(i).copied().flatten())?;
+    let deviations = (rep.liftoff..=rep.lockout).filter_map(|i| x_cm.get(i).copied().flatten()).map(|x| x - x0);
     match forward {
         Some(sign) => deviations.map(|d| d * sign).reduce(f64::max),
         None => deviations.map(f64::abs).reduce(f64::max),
@@ -58,21 +53,61 @@ fn drift_from_start(rep: &RepFrames, x_cm: &[Option<f64>], forward: Option<f64>)
 /// Velocity loss of each rep from the set's fastest rep, in percent.
 pub fn velocity_loss_pct(mean_velocities: &[f64]) -> Vec<f64> {
     let best = mean_velocities.iter().copied().fold(0.0, f64::max);
-    mean_velocities
-        .iter()
-        .map(|v| {
-            if best > 0.0 {
-                100.0 * (best - v) / best
-            } else {
-                0.0
-            }
-        })
-        .collect()
+    mean_velocities.iter().map(|v| if best > 0.0 { 100.0 * (best - v) / best } else { 0.0 }).collect()
+}
+
+/// The last frame of the top hold: the bar is still within 1.5 cm of its top.
+pub fn lowering_start(height: &[Option<Local>], rep: &RepFrames) -> usize {
+    (rep.lockout..=rep.end)
+        .find(|&i| height.get(i).copied().flatten().is_some_and(|l| l.value < rep.top_cm - 1.5))
+        .map_or(rep.end, |i| i.saturating_sub(1).max(rep.lockout))
+}
+
+/// Frames between floor contact and lift-off that still count as a rebound.
+const REBOUND_FRAMES: usize = 2;
+/// Downward speed into the floor that makes a touch a bounce, cm/s.
+const REBOUND_SPEED_CM_S: f64 = 20.0;
+
+/// Whether the bar came down from the previous rep and left the floor again within a frame or
+/// two of touching it, still moving fast: a bounce, not a dead-stop start.
+pub fn floor_rebound(height: &[Option<Local>], rep: &RepFrames, previous: Option<&RepFrames>, fps: f64) -> bool {
+    let Some(prev) = previous else { return false };
+    let h = |i: usize| height.get(i).copied().flatten();
+    let Some(contact) = (prev.lockout..rep.liftoff)
+        .find(|&i| h(i).is_some_and(|l| l.value <= rep.rest_cm + crate::reps::LIFTOFF_RISE_CM))
+    else {
+        return false;
+    };
+    let fast_in = (contact.saturating_sub((0.1 * fps).round() as usize)..contact)
+        .any(|i| h(i).is_some_and(|l| l.rate < -REBOUND_SPEED_CM_S));
+    rep.liftoff.saturating_sub(contact) <= REBOUND_FRAMES && fast_in
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn local(v: f64, rate: f64) -> Option<Local> {
+        Some(Local { value: v, rate, accel: 0.0 })
+    }
+
+    #[test]
+    fn a_bounce_is_a_rebound_a_dead_stop_is_not() {
+        let prev = RepFrames { start: 0, liftoff: 5, lockout: 10, end: 19, rest_cm: 0.0, top_cm: 50.0 };
+        // Coming down fast, touching at 20, leaving at 21.
+        let mut h: Vec<Option<Local>> = (0..20).map(|i| local(50.0 - 2.5 * i as f64, -75.0)).collect();
+        h.push(local(0.0, 0.0));
+        h.extend((1..10).map(|i| local(2.0 * i as f64, 60.0)));
+        let rep = RepFrames { start: 19, liftoff: 21, lockout: 29, end: 29, rest_cm: 0.0, top_cm: 18.0 };
+        assert!(floor_rebound(&h, &rep, Some(&prev), 30.0));
+        // The same with a one-second pause on the floor.
+        let paused = RepFrames { liftoff: 51, ..rep.clone() };
+        let mut h2 = h[..21].to_vec();
+        h2.extend(std::iter::repeat_n(local(0.0, 0.0), 30));
+        h2.extend((1..10).map(|i| local(2.0 * i as f64, 60.0)));
+        assert!(!floor_rebound(&h2, &paused, Some(&prev), 30.0));
+        assert!(!floor_rebound(&h, &rep, None, 30.0));
+    }
 
     #[test]
     fn velocity_loss_is_measured_from_the_fastest_rep() {
@@ -84,23 +119,8 @@ mod tests {
 
     #[test]
     fn drift_is_signed_forward_when_facing_is_known() {
-        let rep = RepFrames {
-            start: 0,
-            liftoff: 2,
-            lockout: 5,
-            end: 6,
-            rest_cm: 0.0,
-            top_cm: 50.0,
-        };
-        let x = vec![
-            Some(10.0),
-            Some(10.0),
-            Some(11.0),
-            Some(13.0),
-            Some(12.0),
-            Some(10.5),
-            Some(10.0),
-        ];
+        let rep = RepFrames { start: 0, liftoff: 2, lockout: 5, end: 6, rest_cm: 0.0, top_cm: 50.0 };
+        let x = vec![Some(10.0), Some(10.0), Some(11.0), Some(13.0), Some(12.0), Some(10.5), Some(10.0)];
         assert_eq!(drift_from_start(&rep, &x, Some(1.0)), Some(3.0));
         assert_eq!(drift_from_start(&rep, &x, Some(-1.0)), Some(-0.5));
         assert_eq!(drift_from_start(&rep, &x, None), Some(3.0));

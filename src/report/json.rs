@@ -14,8 +14,5 @@ pub fn write(analysis: &Analysis, path: &Path) -> Result<()> {
 
 pub fn read(path: &Path) -> Result<Analysis> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    serde_json::from_str(&text).map_err(|e| Error::BadResultFile {
-        path: path.to_path_buf(),
-        why: e.to_string(),
-    })
+    serde_json::from_str(&text).map_err(|e| Error::BadResultFile { path: path.to_path_buf(), why: e.to_string() })
 }

@@ -6,10 +6,8 @@ use std::fmt::Write;
 /// A short, readable account of the set: what was measured, how sure, what to fix.
 pub fn render(a: &Analysis) -> String {
     let mut s = String::new();
-    let name = std::path::Path::new(&a.video.path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name =
+        std::path::Path::new(&a.video.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let _ = writeln!(
         s,
         "{name}: {}x{}, {:.1} s at {:.0} fps",
@@ -21,12 +19,7 @@ pub fn render(a: &Analysis) -> String {
     if a.reps.is_empty() {
         let _ = writeln!(s, "No complete rep found.");
     } else {
-        let _ = writeln!(
-            s,
-            "{} rep{}:",
-            a.reps.len(),
-            if a.reps.len() == 1 { "" } else { "s" }
-        );
+        let _ = writeln!(s, "{} rep{}:", a.reps.len(), if a.reps.len() == 1 { "" } else { "s" });
         s.push_str(&rep_table(&a.reps));
     }
     if !a.summary.notes.is_empty() {
@@ -66,25 +59,14 @@ fn view_line(v: &View) -> String {
 
 fn rep_table(reps: &[Rep]) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "  rep  lift-off  lockout   ROM cm  mean m/s  peak m/s  loss %  drift cm"
-    );
+    let _ = writeln!(s, "  rep  lift-off  lockout   ROM cm  mean m/s  peak m/s  loss %  drift cm");
     for r in reps {
-        let drift = r
-            .bar_drift_max_cm
-            .or(r.bar_drift_from_start_cm)
-            .map_or_else(|| "   -".to_string(), |d| format!("{d:5.1}"));
+        let drift =
+            r.bar_drift_max_cm.or(r.bar_drift_from_start_cm).map_or_else(|| "   -".to_string(), |d| format!("{d:5.1}"));
         let _ = writeln!(
             s,
             "  {:>3}  {:>7.2}s {:>7.2}s  {:>6.1}  {:>8.2}  {:>8.2}  {:>6.0}  {drift:>8}",
-            r.index,
-            r.liftoff_s,
-            r.lockout_s,
-            r.rom_cm,
-            r.mean_velocity_m_s,
-            r.peak_velocity_m_s,
-            r.velocity_loss_pct
+            r.index, r.liftoff_s, r.lockout_s, r.rom_cm, r.mean_velocity_m_s, r.peak_velocity_m_s, r.velocity_loss_pct
         );
     }
     s

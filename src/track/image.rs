@@ -36,37 +36,18 @@ impl<'a> ImageView<'a> {
         if !mat.is_continuous() && mat.rows() > 1 && mat.step1(0).unwrap_or(0) == 0 {
             return Err(Error::OpenCv {
                 context: "viewing an image".into(),
-                source: opencv::Error::new(
-                    opencv::core::StsBadArg,
-                    "image without a row stride".to_string(),
-                ),
+                source: opencv::Error::new(opencv::core::StsBadArg, "image without a row stride".to_string()),
             });
         }
-        let stride = mat
-            .step1(0)
-            .map_err(Error::opencv("reading an image's stride"))?;
-        let data = mat
-            .data_bytes()
-            .map_err(Error::opencv("borrowing pixels"))?;
-        Ok(ImageView {
-            data,
-            width: mat.cols() as usize,
-            height: mat.rows() as usize,
-            stride,
-            channels,
-        })
+        let stride = mat.step1(0).map_err(Error::opencv("reading an image's stride"))?;
+        let data = mat.data_bytes().map_err(Error::opencv("borrowing pixels"))?;
+        Ok(ImageView { data, width: mat.cols() as usize, height: mat.rows() as usize, stride, channels })
     }
 
     /// A view over a plain buffer (tests and synthetic images).
     pub fn from_slice(data: &'a [u8], width: usize, height: usize, channels: usize) -> Self {
         assert_eq!(data.len(), width * height * channels);
-        ImageView {
-            data,
-            width,
-            height,
-            stride: width * channels,
-            channels,
-        }
+        ImageView { data, width, height, stride: width * channels, channels }
     }
 
     pub fn channels(&self) -> usize {

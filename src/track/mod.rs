@@ -1,6 +1,7 @@
 //! Following things through the frames: the bar (plate) and the body.
 
 pub mod bar;
+pub mod body;
 pub mod image;
 
 use opencv::core::Mat;

@@ -34,11 +34,7 @@ impl FramePool {
 pub fn spawn_decoder(
     mut video: Video,
     capacity: usize,
-) -> (
-    Receiver<DecodedFrame>,
-    FramePool,
-    JoinHandle<(Video, Result<()>)>,
-) {
+) -> (Receiver<DecodedFrame>, FramePool, JoinHandle<(Video, Result<()>)>) {
     let (frames_tx, frames_rx) = bounded::<DecodedFrame>(capacity);
     let (pool_tx, pool_rx) = bounded::<Mat>(capacity + 2);
     let handle = std::thread::Builder::new()

@@ -52,11 +52,9 @@ impl Video {
     /// video fails here with a clear message instead of deep inside the pipeline.
     pub fn open(path: &Path) -> Result<Self> {
         check_file(path)?;
-        let not_a_video = || Error::NotAVideo {
-            path: path.to_path_buf(),
-        };
-        let mut capture = videoio::VideoCapture::from_file(path.as_os_str(), videoio::CAP_FFMPEG)
-            .map_err(|_| not_a_video())?;
+        let not_a_video = || Error::NotAVideo { path: path.to_path_buf() };
+        let mut capture =
+            videoio::VideoCapture::from_file(path.as_os_str(), videoio::CAP_FFMPEG).map_err(|_| not_a_video())?;
         if !capture.is_opened().unwrap_or(false) {
             return Err(not_a_video());
         }
@@ -65,19 +63,12 @@ impl Video {
         let mut first = Mat::default();
         let got = capture.read(&mut first).unwrap_or(false);
         if !got || first.empty() {
-            return Err(Error::NoFrames {
-                path: path.to_path_buf(),
-            });
+            return Err(Error::NoFrames { path: path.to_path_buf() });
         }
         if !fps.is_finite() || !SANE_FPS.contains(&fps) {
-            return Err(Error::BadFrameRate {
-                path: path.to_path_buf(),
-                fps,
-            });
+            return Err(Error::BadFrameRate { path: path.to_path_buf(), fps });
         }
-        let size = first
-            .size()
-            .map_err(Error::opencv("reading the first frame's size"))?;
+        let size = first.size().map_err(Error::opencv("reading the first frame's size"))?;
         let meta = VideoMeta {
             path: path.to_path_buf(),
             width: size.width as u32,
@@ -85,12 +76,7 @@ impl Video {
             fps,
             reported_frames: reported.max(0.0) as usize,
         };
-        Ok(Video {
-            capture,
-            meta,
-            first: Some(first),
-            next_index: 0,
-        })
+        Ok(Video { capture, meta, first: Some(first), next_index: 0 })
     }
 
     pub fn meta(&self) -> &VideoMeta {
@@ -103,10 +89,7 @@ impl Video {
         if let Some(first) = self.first.take() {
             *frame = first;
         } else {
-            let got = self
-                .capture
-                .read(frame)
-                .map_err(Error::opencv("decoding a frame"))?;
+            let got = self.capture.read(frame).map_err(Error::opencv("decoding a frame"))?;
             if !got || frame.empty() {
                 return Ok(None);
             }
@@ -126,20 +109,14 @@ impl Video {
 /// because FFmpeg reports all three the same way.
 fn check_file(path: &Path) -> Result<()> {
     let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => Error::VideoNotFound {
-            path: path.to_path_buf(),
-        },
+        std::io::ErrorKind::NotFound => Error::VideoNotFound { path: path.to_path_buf() },
         _ => Error::io(path, source),
     })?;
     if meta.is_dir() {
-        return Err(Error::NotAVideo {
-            path: path.to_path_buf(),
-        });
+        return Err(Error::NotAVideo { path: path.to_path_buf() });
     }
     if meta.len() == 0 {
-        return Err(Error::EmptyFile {
-            path: path.to_path_buf(),
-        });
+        return Err(Error::EmptyFile { path: path.to_path_buf() });
     }
     Ok(())
 }
@@ -159,9 +136,7 @@ mod tests {
 
     #[test]
     fn missing_file_is_reported_as_missing() {
-        let err = Video::open(Path::new("/nonexistent/set.mp4"))
-            .err()
-            .unwrap();
+        let err = Video::open(Path::new("/nonexistent/set.mp4")).err().unwrap();
         assert!(matches!(err, Error::VideoNotFound { .. }), "{err}");
     }
 
@@ -180,21 +155,12 @@ mod tests {
         let path = dir.path().join("notes.mp4");
         std::fs::write(&path, "deadlift 3x5 @ 140 kg\n".repeat(100)).unwrap();
         let err = Video::open(&path).err().unwrap();
-        assert!(
-            matches!(err, Error::NotAVideo { .. } | Error::NoFrames { .. }),
-            "{err}"
-        );
+        assert!(matches!(err, Error::NotAVideo { .. } | Error::NoFrames { .. }), "{err}");
     }
 
     #[test]
     fn truncation_needs_a_real_shortfall() {
-        let meta = VideoMeta {
-            path: "x".into(),
-            width: 1,
-            height: 1,
-            fps: 30.0,
-            reported_frames: 300,
-        };
+        let meta = VideoMeta { path: "x".into(), width: 1, height: 1, fps: 30.0, reported_frames: 300 };
         assert!(looks_truncated(&meta, 100));
         assert!(!looks_truncated(&meta, 295));
     }

@@ -1,9 +1,11 @@
 //! The `formcheck` command line: a thin layer over the library.
-
+//!
 //! Each subcommand's flags and its run function live in their own file; this file only
 //! dispatches and turns errors into one clear line and a non-zero exit.
 
 mod analyze;
+mod history;
+mod report;
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +26,20 @@ enum Command {
     Analyze(analyze::AnalyzeArgs),
     /// Draw a synthetic deadlift set with exact truth (test data).
     Render(formcheck::render::RenderArgs),
+    /// Make the HTML report, plots, CSV and (with --video) the annotated video from a result.
+    Report(report::ReportArgs),
+    /// List the sessions saved in the history.
+    History(history::HistoryArgs),
+    /// Compare a lifter's sessions with a baseline: progress or regression, per metric and fault.
+    Compare(history::CompareArgs),
+    /// Write a lifter's history to a JSON file (to move it to another machine).
+    Export(history::ExportArgs),
+    /// Add the sessions of a `formcheck export` file to the history.
+    Import(history::ImportArgs),
+    /// Delete everything saved about a lifter.
+    Forget(history::ForgetArgs),
+    /// Print the default fault thresholds as a TOML file to edit and pass to --thresholds.
+    Thresholds,
 }
 
 fn main() {
@@ -31,6 +47,16 @@ fn main() {
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(args),
         Command::Render(args) => formcheck::render::run_cli(&args).map_err(anyhow::Error::from),
+        Command::Report(args) => report::run(args),
+        Command::History(args) => history::run_history(args),
+        Command::Compare(args) => history::run_compare(args),
+        Command::Export(args) => history::run_export(args),
+        Command::Import(args) => history::run_import(args),
+        Command::Forget(args) => history::run_forget(args),
+        Command::Thresholds => {
+            print!("{}", formcheck::faults::Thresholds::default_toml());
+            Ok(())
+        }
     };
     if let Err(e) = outcome {
         eprintln!("formcheck: {e:#}");

@@ -26,16 +26,7 @@ pub fn detect_plates(frame: &FrameImages, max_candidates: usize) -> Result<Vec<R
     let circles = hough_circles(frame.gray)?;
     let mut fits: Vec<RimFit> = circles
         .into_iter()
-        .filter_map(|c| {
-            refine_rim(
-                &view,
-                c,
-                RimSearch {
-                    band: 0.2,
-                    ..Default::default()
-                },
-            )
-        })
+        .filter_map(|c| refine_rim(&view, c, RimSearch { band: 0.2, ..Default::default() }))
         .filter(|f| f.support >= MIN_PLATE_SUPPORT)
         .map(|f| outermost_rim(&view, f))
         .collect();
@@ -64,15 +55,8 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
     )
     .map_err(Error::opencv("shrinking a frame for plate search"))?;
     let mut blurred = Mat::default();
-    imgproc::gaussian_blur(
-        &small,
-        &mut blurred,
-        Size::new(5, 5),
-        1.2,
-        1.2,
-        opencv::core::BORDER_DEFAULT,
-    )
-    .map_err(Error::opencv("smoothing a frame for plate search"))?;
+    imgproc::gaussian_blur(&small, &mut blurred, Size::new(5, 5), 1.2, 1.2, opencv::core::BORDER_DEFAULT)
+        .map_err(Error::opencv("smoothing a frame for plate search"))?;
     let short = w.min(h) * scale;
     let min_r = (MIN_RADIUS_SHARE * short).max(6.0);
     let max_r = MAX_RADIUS_SHARE * short;
@@ -89,16 +73,7 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
         max_r as i32,
     )
     .map_err(Error::opencv("searching for circles"))?;
-    Ok(found
-        .iter()
-        .map(|c| {
-            Ellipse::circle(
-                c[0] as f64 / scale,
-                c[1] as f64 / scale,
-                c[2] as f64 / scale,
-            )
-        })
-        .collect())
+    Ok(found.iter().map(|c| Ellipse::circle(c[0] as f64 / scale, c[1] as f64 / scale, c[2] as f64 / scale)).collect())
 }
 
 /// A plate's painted rings and hub are circles with more contrast than its outer edge
@@ -109,29 +84,13 @@ pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
     let mut scale = 1.08;
     // A hub is about a fifth of a plate's diameter; look out to 3x and keep the outermost.
     while scale <= 3.0 {
-        let guess = Ellipse {
-            a: fit.ellipse.a * scale,
-            b: fit.ellipse.b * scale,
-            ..fit.ellipse
-        };
-        if let Some(outer) = refine_rim(
-            view,
-            guess,
-            RimSearch {
-                band: 0.05,
-                min_contrast: 6.0,
-                ..Default::default()
-            },
-        ) {
-            let concentric = (outer.ellipse.cx - fit.ellipse.cx)
-                .hypot(outer.ellipse.cy - fit.ellipse.cy)
-                < 0.1 * fit.ellipse.b;
+        let guess = Ellipse { a: fit.ellipse.a * scale, b: fit.ellipse.b * scale, ..fit.ellipse };
+        if let Some(outer) = refine_rim(view, guess, RimSearch { band: 0.05, min_contrast: 6.0, ..Default::default() })
+        {
+            let concentric =
+                (outer.ellipse.cx - fit.ellipse.cx).hypot(outer.ellipse.cy - fit.ellipse.cy) < 0.1 * fit.ellipse.b;
             let larger = outer.ellipse.major() > best.ellipse.major() * 1.04;
-            if concentric
-                && larger
-                && outer.support >= 0.6
-                && outer.rms_px < 0.03 * outer.ellipse.major()
-            {
+            if concentric && larger && outer.support >= 0.6 && outer.rms_px < 0.03 * outer.ellipse.major() {
                 best = outer;
             }
         }
@@ -166,18 +125,9 @@ pub fn plate_at(frame: &FrameImages, x: f64, y: f64) -> Result<Option<RimFit>> {
     let mut r = (MIN_RADIUS_SHARE * short).max(6.0);
     while r <= MAX_RADIUS_SHARE * short {
         let guess = Ellipse::circle(x, y, r);
-        if let Some(fit) = refine_rim(
-            &view,
-            guess,
-            RimSearch {
-                band: 0.12,
-                ..Default::default()
-            },
-        ) {
+        if let Some(fit) = refine_rim(&view, guess, RimSearch { band: 0.12, ..Default::default() }) {
             let near_hint = (fit.ellipse.cx - x).hypot(fit.ellipse.cy - y) < 0.4 * fit.ellipse.b;
-            if near_hint
-                && fit.support >= MIN_PLATE_SUPPORT
-                && best.is_none_or(|b| plate_score(&fit) > plate_score(&b))
+            if near_hint && fit.support >= MIN_PLATE_SUPPORT && best.is_none_or(|b| plate_score(&fit) > plate_score(&b))
             {
                 best = Some(fit);
             }
@@ -220,10 +170,7 @@ mod tests {
         let found = detect_plates(&frame(&mat_from(&img, w, h)), 4).unwrap();
         assert!(!found.is_empty());
         let best = found[0].ellipse;
-        assert!(
-            (best.cx - 400.0).abs() < 0.5 && (best.cy - 260.0).abs() < 0.5,
-            "{found:?}"
-        );
+        assert!((best.cx - 400.0).abs() < 0.5 && (best.cy - 260.0).abs() < 0.5, "{found:?}");
         assert!((best.b - 80.0).abs() < 1.0, "{found:?}");
     }
 
@@ -231,20 +178,13 @@ mod tests {
     fn finds_the_plate_around_a_hint() {
         let (w, h) = (400, 300);
         let img = disc_image(w, h, Ellipse::circle(210.0, 160.0, 60.0), 200, 60);
-        let fit = plate_at(&frame(&mat_from(&img, w, h)), 215.0, 150.0)
-            .unwrap()
-            .unwrap();
-        assert!(
-            (fit.ellipse.cx - 210.0).abs() < 0.5 && (fit.ellipse.b - 60.0).abs() < 1.0,
-            "{fit:?}"
-        );
+        let fit = plate_at(&frame(&mat_from(&img, w, h)), 215.0, 150.0).unwrap().unwrap();
+        assert!((fit.ellipse.cx - 210.0).abs() < 0.5 && (fit.ellipse.b - 60.0).abs() < 1.0, "{fit:?}");
     }
 
     #[test]
     fn nothing_on_an_empty_wall() {
         let img = vec![120u8; 400 * 300];
-        assert!(detect_plates(&frame(&mat_from(&img, 400, 300)), 4)
-            .unwrap()
-            .is_empty());
+        assert!(detect_plates(&frame(&mat_from(&img, 400, 300)), 4).unwrap().is_empty());
     }
 }

@@ -57,11 +57,7 @@ struct Hypothesis {
 impl Hypothesis {
     fn new(gray: &Mat, fit: &RimFit, frame: usize) -> Result<Self> {
         let mut obs = vec![None; frame];
-        obs.push(Some(PlateObs {
-            ellipse: fit.ellipse,
-            conf: fit.support.min(1.0),
-            size_measured: true,
-        }));
+        obs.push(Some(PlateObs { ellipse: fit.ellipse, conf: fit.support.min(1.0), size_measured: true }));
         Ok(Hypothesis {
             tracker: PlateTracker::new(gray, fit)?,
             obs,
@@ -114,14 +110,7 @@ pub struct BarTracker {
 
 impl BarTracker {
     pub fn new(path: PathBuf, fps: f64, options: BarOptions) -> Self {
-        BarTracker {
-            options,
-            fps,
-            path,
-            hypotheses: Vec::new(),
-            frames: 0,
-            followed: 0,
-        }
+        BarTracker { options, fps, path, hypotheses: Vec::new(), frames: 0, followed: 0 }
     }
 
     pub fn push(&mut self, frame: &FrameImages) -> Result<()> {
@@ -183,10 +172,7 @@ impl BarTracker {
             let same_size = fits
                 .iter()
                 .filter(|f| (f.ellipse.major() / last.major() - 1.0).abs() < 0.15)
-                .filter(|f| {
-                    (f.ellipse.cx - last.cx).hypot(f.ellipse.cy - last.cy)
-                        < RESEAT_REACH * 2.0 * last.major()
-                })
+                .filter(|f| (f.ellipse.cx - last.cx).hypot(f.ellipse.cy - last.cy) < RESEAT_REACH * 2.0 * last.major())
                 .filter(|f| {
                     !self.hypotheses.iter().enumerate().any(|(j, o)| {
                         j != i && o.tracker.lost_for() == 0 && {
@@ -204,11 +190,7 @@ impl BarTracker {
                 let h = &mut self.hypotheses[i];
                 h.tracker = PlateTracker::new(frame.gray, fit)?;
                 if let Some(slot) = h.obs.get_mut(index) {
-                    *slot = Some(PlateObs {
-                        ellipse: fit.ellipse,
-                        conf: fit.support.min(1.0),
-                        size_measured: true,
-                    });
+                    *slot = Some(PlateObs { ellipse: fit.ellipse, conf: fit.support.min(1.0), size_measured: true });
                 }
             }
         }
@@ -224,48 +206,36 @@ impl BarTracker {
         }
     }
 
+    /// Where the bar most likely is in the latest frame (the most barbell-like plate so far).
+    pub fn latest(&self) -> Option<(f64, f64)> {
+        let best = self.hypotheses.iter().max_by(|a, b| a.bar_score().total_cmp(&b.bar_score()))?;
+        best.obs.last().copied().flatten().map(|o| (o.ellipse.cx, o.ellipse.cy))
+    }
+
     /// The bar's track, chosen among the plates followed.
     pub fn finish(self) -> Result<BarTrack> {
         let frames = self.frames;
         let candidates_followed = self.followed;
-        let best = self
-            .hypotheses
-            .into_iter()
-            .max_by(|a, b| a.bar_score().total_cmp(&b.bar_score()))
-            .ok_or_else(|| Error::NoPlate {
-                path: self.path.clone(),
-                frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
+        let best =
+            self.hypotheses.into_iter().max_by(|a, b| a.bar_score().total_cmp(&b.bar_score())).ok_or_else(|| {
+                Error::NoPlate {
+                    path: self.path.clone(),
+                    frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
+                }
             })?;
         let travel_diameters = best.travel();
         let mut obs = best.obs;
         obs.resize(frames, None);
         let (plate_diameter_px, plate_aspect) = plate_size(&obs);
-        Ok(BarTrack {
-            obs,
-            plate_diameter_px,
-            plate_aspect,
-            travel_diameters,
-            candidates_followed,
-        })
+        Ok(BarTrack { obs, plate_diameter_px, plate_aspect, travel_diameters, candidates_followed })
     }
 }
 
 /// Median diameter and roundness over confident frames that measured the size.
 fn plate_size(obs: &[Option<PlateObs>]) -> (f64, f64) {
-    let confident: Vec<&PlateObs> = obs
-        .iter()
-        .flatten()
-        .filter(|o| o.conf >= 0.6 && o.size_measured)
-        .collect();
-    let pool: Vec<&PlateObs> = if confident.len() >= 5 {
-        confident
-    } else {
-        obs.iter().flatten().collect()
-    };
+    let confident: Vec<&PlateObs> = obs.iter().flatten().filter(|o| o.conf >= 0.6 && o.size_measured).collect();
+    let pool: Vec<&PlateObs> = if confident.len() >= 5 { confident } else { obs.iter().flatten().collect() };
     let mut d: Vec<f64> = pool.iter().map(|o| 2.0 * o.ellipse.major()).collect();
     let mut r: Vec<f64> = pool.iter().map(|o| o.ellipse.roundness()).collect();
-    (
-        crate::signal::median(&mut d).unwrap_or(f64::NAN),
-        crate::signal::median(&mut r).unwrap_or(f64::NAN),
-    )
+    (crate::signal::median(&mut d).unwrap_or(f64::NAN), crate::signal::median(&mut r).unwrap_or(f64::NAN))
 }

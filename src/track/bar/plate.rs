@@ -50,20 +50,14 @@ pub struct PlateTracker {
 impl PlateTracker {
     pub fn new(gray: &Mat, start: &RimFit) -> Result<Self> {
         let scale = (TEMPLATE_DIAMETER / (2.0 * start.ellipse.major())).min(1.0);
-        let template = crop_scaled(
-            gray,
-            start.ellipse.cx,
-            start.ellipse.cy,
-            template_side(&start.ellipse),
-            scale,
-        )?
-        .ok_or_else(|| Error::OpenCv {
-            context: "cutting the plate template".into(),
-            source: opencv::Error::new(
-                opencv::core::StsOutOfRange,
-                "plate too close to the frame edge".to_string(),
-            ),
-        })?;
+        let template = crop_scaled(gray, start.ellipse.cx, start.ellipse.cy, template_side(&start.ellipse), scale)?
+            .ok_or_else(|| Error::OpenCv {
+                context: "cutting the plate template".into(),
+                source: opencv::Error::new(
+                    opencv::core::StsOutOfRange,
+                    "plate too close to the frame edge".to_string(),
+                ),
+            })?;
         Ok(PlateTracker {
             ellipse: start.ellipse,
             velocity: (0.0, 0.0),
@@ -88,18 +82,12 @@ impl PlateTracker {
     pub fn step(&mut self, frame: &FrameImages, view: &ImageView) -> Result<Option<PlateObs>> {
         let gray = frame.gray;
         let (a, b) = self.typical_size();
-        let predicted = Ellipse {
-            cx: self.ellipse.cx + self.velocity.0,
-            cy: self.ellipse.cy + self.velocity.1,
-            a,
-            b,
-        };
+        let predicted = Ellipse { cx: self.ellipse.cx + self.velocity.0, cy: self.ellipse.cy + self.velocity.1, a, b };
         let coarse = self.match_template(gray, &predicted)?;
         // The template finds the plate after a surprise (a jerk, a camera bump); the
         // prediction is better when the template is fooled (plate cut by the frame edge,
         // lettering turned). Fit the rim centre from both and keep the better-supported.
-        let from_template =
-            coarse.and_then(|(x, y, _)| self.centre_near(view, predicted.with_centre(x, y)));
+        let from_template = coarse.and_then(|(x, y, _)| self.centre_near(view, predicted.with_centre(x, y)));
         let from_prediction = self.centre_near(view, predicted);
         let fit = match (from_template, from_prediction) {
             (Some(t), Some(p)) => Some(if t.support > p.support { t } else { p }),
@@ -114,11 +102,7 @@ impl PlateTracker {
                 let shape = self.measure_shape(view, &f);
                 let ellipse = shape.unwrap_or(f.ellipse);
                 self.accept(gray, f, shape)?;
-                Ok(Some(PlateObs {
-                    ellipse,
-                    conf: f.support.min(1.0),
-                    size_measured: shape.is_some(),
-                }))
+                Ok(Some(PlateObs { ellipse, conf: f.support.min(1.0), size_measured: shape.is_some() }))
             }
             _ => {
                 self.ellipse = predicted;
@@ -130,15 +114,7 @@ impl PlateTracker {
     }
 
     fn centre_near(&self, view: &ImageView, guess: Ellipse) -> Option<RimFit> {
-        fit_rim_centre(
-            view,
-            guess,
-            RimSearch {
-                band: 0.12,
-                ..Default::default()
-            },
-        )
-        .filter(|f| f.support >= 0.25)
+        fit_rim_centre(view, guess, RimSearch { band: 0.12, ..Default::default() }).filter(|f| f.support >= 0.25)
     }
 
     /// The rim's own axes (a free ellipse fit) around a confidently found plate, when they
@@ -147,14 +123,7 @@ impl PlateTracker {
         if at.support < 0.6 {
             return None;
         }
-        let free = refine_rim(
-            view,
-            at.ellipse,
-            RimSearch {
-                band: 0.06,
-                ..Default::default()
-            },
-        )?;
+        let free = refine_rim(view, at.ellipse, RimSearch { band: 0.06, ..Default::default() })?;
         let e = free.ellipse;
         let near = (e.cx - at.ellipse.cx).hypot(e.cy - at.ellipse.cy) < 0.03 * at.ellipse.major();
         let same_size = (e.major() / at.ellipse.major() - 1.0).abs() < 0.05;
@@ -163,11 +132,7 @@ impl PlateTracker {
 
     fn accept(&mut self, gray: &Mat, f: RimFit, shape: Option<Ellipse>) -> Result<()> {
         let e = f.ellipse;
-        self.velocity = if self.lost_for == 0 {
-            (e.cx - self.ellipse.cx, e.cy - self.ellipse.cy)
-        } else {
-            (0.0, 0.0)
-        };
+        self.velocity = if self.lost_for == 0 { (e.cx - self.ellipse.cx, e.cy - self.ellipse.cy) } else { (0.0, 0.0) };
         self.ellipse = e;
         self.lost_for = 0;
         if let Some(m) = shape {
@@ -200,22 +165,12 @@ impl PlateTracker {
     fn match_template(&self, gray: &Mat, predicted: &Ellipse) -> Result<Option<(f64, f64, f64)>> {
         let side = template_side(predicted);
         let speed = self.velocity.0.hypot(self.velocity.1);
-        let margin =
-            (0.5 * predicted.major() + 2.0 * speed) * (1.0 + 0.5 * self.lost_for.min(4) as f64);
+        let margin = (0.5 * predicted.major() + 2.0 * speed) * (1.0 + 0.5 * self.lost_for.min(4) as f64);
         let half = side / 2.0 + margin;
-        let Some(region) = clip_rect(
-            gray,
-            predicted.cx - half,
-            predicted.cy - half,
-            2.0 * half,
-            2.0 * half,
-        ) else {
+        let Some(region) = clip_rect(gray, predicted.cx - half, predicted.cy - half, 2.0 * half, 2.0 * half) else {
             return Ok(None);
         };
-        let tsize = self
-            .template
-            .size()
-            .map_err(Error::opencv("reading template size"))?;
+        let tsize = self.template.size().map_err(Error::opencv("reading template size"))?;
         let small_w = (region.width as f64 * self.scale).round() as i32;
         let small_h = (region.height as f64 * self.scale).round() as i32;
         if small_w <= tsize.width || small_h <= tsize.height {
@@ -223,41 +178,19 @@ impl PlateTracker {
         }
         let roi = Mat::roi(gray, region).map_err(Error::opencv("cutting the search window"))?;
         let mut small = Mat::default();
-        imgproc::resize(
-            &roi,
-            &mut small,
-            Size::new(small_w, small_h),
-            0.0,
-            0.0,
-            imgproc::INTER_AREA,
-        )
-        .map_err(Error::opencv("shrinking the search window"))?;
+        imgproc::resize(&roi, &mut small, Size::new(small_w, small_h), 0.0, 0.0, imgproc::INTER_AREA)
+            .map_err(Error::opencv("shrinking the search window"))?;
         let mut scores = Mat::default();
-        imgproc::match_template(
-            &small,
-            &self.template,
-            &mut scores,
-            imgproc::TM_CCOEFF_NORMED,
-            &Mat::default(),
-        )
-        .map_err(Error::opencv("matching the plate template"))?;
+        imgproc::match_template(&small, &self.template, &mut scores, imgproc::TM_CCOEFF_NORMED, &Mat::default())
+            .map_err(Error::opencv("matching the plate template"))?;
         let mut best = 0.0;
         let mut at = Point::default();
-        opencv::core::min_max_loc(
-            &scores,
-            None,
-            Some(&mut best),
-            None,
-            Some(&mut at),
-            &Mat::default(),
-        )
-        .map_err(Error::opencv("finding the best template match"))?;
+        opencv::core::min_max_loc(&scores, None, Some(&mut best), None, Some(&mut at), &Mat::default())
+            .map_err(Error::opencv("finding the best template match"))?;
         let (dx, dy) = subpixel_peak(&scores, at);
-        let sx = (at.x as f64 + dx + (tsize.width as f64 - 1.0) / 2.0 + 0.5)
-            / (small_w as f64 / region.width as f64)
-            - 0.5;
-        let sy = (at.y as f64 + dy + (tsize.height as f64 - 1.0) / 2.0 + 0.5)
-            / (small_h as f64 / region.height as f64)
+        let sx =
+            (at.x as f64 + dx + (tsize.width as f64 - 1.0) / 2.0 + 0.5) / (small_w as f64 / region.width as f64) - 0.5;
+        let sy = (at.y as f64 + dy + (tsize.height as f64 - 1.0) / 2.0 + 0.5) / (small_h as f64 / region.height as f64)
             - 0.5;
         Ok(Some((region.x as f64 + sx, region.y as f64 + sy, best)))
     }
@@ -307,15 +240,8 @@ fn crop_scaled(gray: &Mat, cx: f64, cy: f64, side: f64, scale: f64) -> Result<Op
     )
     .map_err(Error::opencv("padding a template"))?;
     let mut out = Mat::default();
-    imgproc::resize(
-        &padded,
-        &mut out,
-        Size::new(n, n),
-        0.0,
-        0.0,
-        imgproc::INTER_AREA,
-    )
-    .map_err(Error::opencv("shrinking a template"))?;
+    imgproc::resize(&padded, &mut out, Size::new(n, n), 0.0, 0.0, imgproc::INTER_AREA)
+        .map_err(Error::opencv("shrinking a template"))?;
     Ok(Some(out))
 }
 
@@ -339,8 +265,5 @@ fn subpixel_peak(scores: &Mat, at: Point) -> (f64, f64) {
         _ => 0.0,
     };
     let m = get(at.x, at.y).unwrap_or(0.0);
-    (
-        offset(get(at.x - 1, at.y), m, get(at.x + 1, at.y)),
-        offset(get(at.x, at.y - 1), m, get(at.x, at.y + 1)),
-    )
+    (offset(get(at.x - 1, at.y), m, get(at.x + 1, at.y)), offset(get(at.x, at.y - 1), m, get(at.x, at.y + 1)))
 }

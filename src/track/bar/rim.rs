@@ -76,11 +76,7 @@ pub struct RimSearch {
 
 impl Default for RimSearch {
     fn default() -> Self {
-        RimSearch {
-            rays: 96,
-            band: 0.15,
-            min_contrast: 8.0,
-        }
+        RimSearch { rays: 96, band: 0.15, min_contrast: 8.0 }
     }
 }
 
@@ -104,10 +100,7 @@ pub fn fit_rim(image: &ImageView, guess: Ellipse, search: RimSearch) -> Option<R
 /// Fits the centre and scale of a rim whose shape is known (see `robust_centre`).
 pub fn fit_rim_centre(image: &ImageView, guess: Ellipse, search: RimSearch) -> Option<RimFit> {
     let first = centre_pass(image, guess, search)?;
-    let narrow = RimSearch {
-        band: (search.band * 0.5).max(0.05),
-        ..search
-    };
+    let narrow = RimSearch { band: (search.band * 0.5).max(0.05), ..search };
     match centre_pass(image, first.ellipse, narrow) {
         Some(second) if second.support >= 0.8 * first.support => Some(second),
         _ => Some(first),
@@ -147,10 +140,7 @@ fn finish_fit(
 /// pixels off, the second samples the rim symmetrically around the true centre.
 pub fn refine_rim(image: &ImageView, guess: Ellipse, search: RimSearch) -> Option<RimFit> {
     let first = fit_rim(image, guess, search)?;
-    let narrow = RimSearch {
-        band: (search.band * 0.5).max(0.06),
-        ..search
-    };
+    let narrow = RimSearch { band: (search.band * 0.5).max(0.06), ..search };
     match fit_rim(image, first.ellipse, narrow) {
         Some(second) if second.support >= 0.8 * first.support => Some(second),
         _ => Some(first),
@@ -189,11 +179,7 @@ fn rim_points(image: &ImageView, guess: &Ellipse, search: RimSearch) -> (Vec<Rim
         if let Some((at, strength)) = strongest_edge(image, &profile, step) {
             if strength >= search.min_contrast {
                 let radius = lo + at * step;
-                points.push(RimPoint {
-                    x: guess.cx + c * radius,
-                    y: guess.cy + s * radius,
-                    strength,
-                });
+                points.push(RimPoint { x: guess.cx + c * radius, y: guess.cy + s * radius, strength });
             }
         }
     }
@@ -251,30 +237,18 @@ fn robust_ellipse(points: &[RimPoint], guess: &Ellipse) -> Option<Ellipse> {
     let mut ellipse = *guess;
     for _ in 0..6 {
         ellipse = weighted_ellipse(points, &weights, guess, scale)?;
-        let residuals: Vec<f64> = points
-            .iter()
-            .map(|p| radial_residual(&ellipse, p.x, p.y))
-            .collect();
+        let residuals: Vec<f64> = points.iter().map(|p| radial_residual(&ellipse, p.x, p.y)).collect();
         let sigma = (1.4826 * median_abs(&residuals)).max(0.35);
         let cutoff = 4.685 * sigma;
         for ((w, p), r) in weights.iter_mut().zip(points).zip(&residuals) {
             let u = r / cutoff;
-            *w = if u.abs() < 1.0 {
-                p.strength.sqrt() * (1.0 - u * u).powi(2)
-            } else {
-                0.0
-            };
+            *w = if u.abs() < 1.0 { p.strength.sqrt() * (1.0 - u * u).powi(2) } else { 0.0 };
         }
     }
     Some(ellipse)
 }
 
-fn weighted_ellipse(
-    points: &[RimPoint],
-    weights: &[f64],
-    guess: &Ellipse,
-    scale: f64,
-) -> Option<Ellipse> {
+fn weighted_ellipse(points: &[RimPoint], weights: &[f64], guess: &Ellipse, scale: f64) -> Option<Ellipse> {
     let mut ata = [[0.0f64; 4]; 4];
     let mut atb = [0.0f64; 4];
     let mut used = 0;
@@ -351,11 +325,7 @@ fn robust_centre(points: &[RimPoint], guess: &Ellipse) -> Option<Ellipse> {
         let cutoff = 4.685 * sigma;
         for ((w, p), r) in weights.iter_mut().zip(points).zip(&residuals) {
             let u = r / cutoff;
-            *w = if u.abs() < 1.0 {
-                p.strength.sqrt() * (1.0 - u * u).powi(2)
-            } else {
-                0.0
-            };
+            *w = if u.abs() < 1.0 { p.strength.sqrt() * (1.0 - u * u).powi(2) } else { 0.0 };
         }
         if iteration > 2 && step[0].hypot(step[1]) < 1e-3 && step[2].abs() < 1e-5 {
             break;
@@ -478,8 +448,7 @@ pub(crate) mod tests {
                         }
                     }
                 }
-                img[y * w + x] =
-                    (outside as f64 + (inside as f64 - outside as f64) * cover).round() as u8;
+                img[y * w + x] = (outside as f64 + (inside as f64 - outside as f64) * cover).round() as u8;
             }
         }
         img
@@ -491,15 +460,7 @@ pub(crate) mod tests {
         let img = disc_image(320, 240, truth, 40, 200);
         let view = ImageView::from_slice(&img, 320, 240, 1);
         let guess = Ellipse::circle(166.0, 112.0, 64.0);
-        let fit = refine_rim(
-            &view,
-            guess,
-            RimSearch {
-                band: 0.25,
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let fit = refine_rim(&view, guess, RimSearch { band: 0.25, ..Default::default() }).unwrap();
         assert!((fit.ellipse.cx - truth.cx).abs() < 0.1, "{fit:?}");
         assert!((fit.ellipse.cy - truth.cy).abs() < 0.1, "{fit:?}");
         assert!((fit.ellipse.b - 70.0).abs() < 0.2, "{fit:?}");
@@ -508,31 +469,13 @@ pub(crate) mod tests {
 
     #[test]
     fn measures_an_oblique_plate_as_an_ellipse() {
-        let truth = Ellipse {
-            cx: 150.0,
-            cy: 120.0,
-            a: 50.0,
-            b: 80.0,
-        };
+        let truth = Ellipse { cx: 150.0, cy: 120.0, a: 50.0, b: 80.0 };
         let img = disc_image(300, 240, truth, 30, 220);
         let view = ImageView::from_slice(&img, 300, 240, 1);
-        let fit = refine_rim(
-            &view,
-            Ellipse {
-                a: 60.0,
-                b: 76.0,
-                ..truth
-            },
-            RimSearch {
-                band: 0.3,
-                ..Default::default()
-            },
-        )
-        .unwrap();
-        assert!(
-            (fit.ellipse.a - 50.0).abs() < 0.3 && (fit.ellipse.b - 80.0).abs() < 0.3,
-            "{fit:?}"
-        );
+        let fit =
+            refine_rim(&view, Ellipse { a: 60.0, b: 76.0, ..truth }, RimSearch { band: 0.3, ..Default::default() })
+                .unwrap();
+        assert!((fit.ellipse.a - 50.0).abs() < 0.3 && (fit.ellipse.b - 80.0).abs() < 0.3, "{fit:?}");
     }
 
     #[test]
@@ -546,16 +489,8 @@ pub(crate) mod tests {
             }
         }
         let view = ImageView::from_slice(&img, 320, 240, 1);
-        let fit = refine_rim(
-            &view,
-            Ellipse::circle(158.0, 121.0, 60.0),
-            RimSearch::default(),
-        )
-        .unwrap();
-        assert!(
-            (fit.ellipse.cx - 160.0).abs() < 0.3 && (fit.ellipse.cy - 120.0).abs() < 0.3,
-            "{fit:?}"
-        );
+        let fit = refine_rim(&view, Ellipse::circle(158.0, 121.0, 60.0), RimSearch::default()).unwrap();
+        assert!((fit.ellipse.cx - 160.0).abs() < 0.3 && (fit.ellipse.cy - 120.0).abs() < 0.3, "{fit:?}");
     }
 
     #[test]
@@ -563,16 +498,8 @@ pub(crate) mod tests {
         let truth = Ellipse::circle(160.0, 200.0, 70.0);
         let img = disc_image(320, 240, truth, 40, 200);
         let view = ImageView::from_slice(&img, 320, 240, 1);
-        let fit = refine_rim(
-            &view,
-            Ellipse::circle(163.0, 197.0, 68.0),
-            RimSearch::default(),
-        )
-        .unwrap();
-        assert!(
-            (fit.ellipse.cx - 160.0).abs() < 0.3 && (fit.ellipse.cy - 200.0).abs() < 0.3,
-            "{fit:?}"
-        );
+        let fit = refine_rim(&view, Ellipse::circle(163.0, 197.0, 68.0), RimSearch::default()).unwrap();
+        assert!((fit.ellipse.cx - 160.0).abs() < 0.3 && (fit.ellipse.cy - 200.0).abs() < 0.3, "{fit:?}");
         assert!(fit.support > 0.9 && fit.in_frame < 0.9, "{fit:?}");
     }
 
@@ -591,31 +518,17 @@ pub(crate) mod tests {
         let fit = fit_rim_centre(
             &view,
             Ellipse::circle(162.0, 118.0, 69.0),
-            RimSearch {
-                min_contrast: 5.0,
-                ..Default::default()
-            },
+            RimSearch { min_contrast: 5.0, ..Default::default() },
         )
         .unwrap();
-        assert!(
-            (fit.ellipse.cx - 160.0).abs() < 0.3 && (fit.ellipse.cy - 120.0).abs() < 0.3,
-            "{fit:?}"
-        );
-        assert!(
-            fit.support > 0.8 && (fit.ellipse.a - 70.0).abs() < 0.3,
-            "{fit:?}"
-        );
+        assert!((fit.ellipse.cx - 160.0).abs() < 0.3 && (fit.ellipse.cy - 120.0).abs() < 0.3, "{fit:?}");
+        assert!(fit.support > 0.8 && (fit.ellipse.a - 70.0).abs() < 0.3, "{fit:?}");
     }
 
     #[test]
     fn no_rim_on_a_flat_image() {
         let img = vec![128u8; 200 * 200];
         let view = ImageView::from_slice(&img, 200, 200, 1);
-        assert!(fit_rim(
-            &view,
-            Ellipse::circle(100.0, 100.0, 50.0),
-            RimSearch::default()
-        )
-        .is_none());
+        assert!(fit_rim(&view, Ellipse::circle(100.0, 100.0, 50.0), RimSearch::default()).is_none());
     }
 }

@@ -1,0 +1,482 @@
+//! The five faults of faults.md as rules over one rep's measurements. Each label carries the
+//! number it rests on, the threshold it crossed, when, a sentence a lifter can read, the
+//! coaching cue, and a confidence that says how much the video allows.
+
+use super::thresholds::Thresholds;
+use crate::metrics::body::BodyRepMetrics;
+use crate::schema::{DriftAt, Fault, MidfootSource, Severity};
+
+/// What is known about one rep besides its measurements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepContext {
+    /// 1-based rep number.
+    pub index: usize,
+    pub fps: f64,
+    pub liftoff_frame: usize,
+    pub lockout_frame: usize,
+    pub floor_rebound: bool,
+    /// 0..1: how well the body was seen in this rep (landmark visibility, repairs).
+    pub body_quality: f64,
+    pub midfoot_source: Option<MidfootSource>,
+    /// Whether the back outline (segmentation) shows the back bulging: `None` when not checked.
+    pub back_outline_rounds: Option<bool>,
+    /// The lifter's own standing lean before the first rep, degrees, when the video shows it.
+    pub standing_lean_deg: Option<f64>,
+}
+
+pub const CUE_ROUNDING: &str =
+    "Brace before the pull, lighter load until the back stays neutral, bar over mid-foot, hinge rather than reach.";
+pub const CUE_HYPEREXTENSION: &str = "Ribs down, abs braced: finish with the glutes, stand tall, don't lean back.";
+pub const CUE_DRIFT: &str =
+    "Engage the lats (\"bend the bar around your legs\"); the bar should brush the shins and thighs.";
+pub const CUE_HIPS_HIGH: &str =
+    "Shins vertical, hips above the knees and below the shoulders: sit the hips down a little before you pull.";
+pub const CUE_HIPS_LOW: &str =
+    "Shins vertical, hips above the knees and below the shoulders: it is a hinge, not a squat; start with the hips higher.";
+pub const CUE_HIPS_RISE: &str =
+    "Push the floor away so hips and shoulders rise together; keep the chest up as the bar leaves the floor.";
+pub const CUE_JERK: &str = "Take the slack out: pull until the bar and plates are loaded, then drive the floor away.";
+
+pub fn cue(id: &str) -> &'static str {
+    match id {
+        "lumbar_rounding" => CUE_ROUNDING,
+        "lumbar_hyperextension" => CUE_HYPEREXTENSION,
+        "bar_drift" => CUE_DRIFT,
+        "hips_too_high" => CUE_HIPS_HIGH,
+        "hips_too_low" => CUE_HIPS_LOW,
+        "hips_rise_early" => CUE_HIPS_RISE,
+        _ => CUE_JERK,
+    }
+}
+
+/// faults.md's number for a fault id.
+pub fn fault_number(id: &str) -> u8 {
+    match id {
+        "lumbar_rounding" => 1,
+        "lumbar_hyperextension" => 2,
+        "bar_drift" => 3,
+        "hips_too_high" | "hips_too_low" | "hips_rise_early" => 4,
+        _ => 5,
+    }
+}
+
+/// One crossed threshold, before it becomes a `Fault`.
+struct Finding {
+    id: &'static str,
+    severity: Severity,
+    value: f64,
+    threshold: f64,
+    frame: usize,
+    /// How far the value is past the likely threshold, in units of that threshold (0 at it).
+    margin: f64,
+    base_confidence: f64,
+    evidence: String,
+}
+
+/// Severity of `value` against watch/likely levels where larger is worse.
+fn grade(value: f64, watch: f64, likely: f64) -> Option<Severity> {
+    if value >= likely {
+        Some(Severity::Likely)
+    } else if value >= watch {
+        Some(Severity::Watch)
+    } else {
+        None
+    }
+}
+
+fn margin(value: f64, likely: f64) -> f64 {
+    ((value - likely).abs() / likely.abs().max(1e-6)).min(1.0)
+}
+
+pub fn label(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Vec<Fault> {
+    let mut findings = Vec::new();
+    findings.extend(rounding(m, ctx, t));
+    findings.extend(hyperextension(m, ctx, t));
+    findings.extend(drift(m, ctx, t));
+    findings.extend(setup_height(m, ctx, t));
+    findings.extend(hips_rise(m, ctx, t));
+    findings.extend(jerk(m, ctx, t));
+    findings
+        .into_iter()
+        .map(|f| Fault {
+            fault: fault_number(f.id),
+            id: f.id.to_string(),
+            severity: f.severity,
+            confidence: confidence(&f, ctx),
+            at_s: f.frame as f64 / ctx.fps,
+            value: round2(f.value),
+            threshold: f.threshold,
+            evidence: f.evidence,
+            cue: cue(f.id).to_string(),
+        })
+        .collect()
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// How sure: what the measurement can see (base), how clear the crossing is (margin), how
+/// well the body was seen (quality). A watch-level finding is by nature less certain.
+fn confidence(f: &Finding, ctx: &RepContext) -> f64 {
+    let clearness = match f.severity {
+        Severity::Likely => 0.75 + 0.25 * f.margin.min(1.0),
+        Severity::Watch => 0.6,
+    };
+    round2((f.base_confidence * clearness * ctx.body_quality.clamp(0.3, 1.0)).clamp(0.05, 0.99))
+}
+
+fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
+    let v = m.trunk_chord_change_pct?;
+    let th = &t.lumbar_rounding;
+    let severity = grade(v, th.watch_pct, th.likely_pct)?;
+    let (base, outline) = match ctx.back_outline_rounds {
+        Some(true) => (0.85, " The back outline bulges at the same moment, which supports it."),
+        Some(false) => (0.45, " The back outline does not clearly bulge, so this may be the hips or shoulders moving rather than the spine."),
+        None => (0.55, " Two points cannot see the spine itself, so treat this as a prompt to look at the video."),
+    };
+    let frame = m.min_chord_frame.unwrap_or(ctx.liftoff_frame);
+    Some(Finding {
+        id: "lumbar_rounding",
+        severity,
+        value: v,
+        threshold: if severity == Severity::Likely { th.likely_pct } else { th.watch_pct },
+        frame,
+        margin: margin(v, th.likely_pct),
+        base_confidence: base,
+        evidence: format!(
+            "Rep {}: the distance from shoulder to hip shrank by {v:.0}% of your braced setup (limit {:.0}%) at {:.2} s, during the pull: the back is likely rounding under the load.{outline}",
+            ctx.index, th.likely_pct, frame as f64 / ctx.fps
+        ),
+    })
+}
+
+fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
+    let lean = m.lockout_trunk_lean_back_deg?;
+    let th = &t.lumbar_hyperextension;
+    let beyond = ctx.standing_lean_deg.map(|b| lean - b);
+    let mut severity = grade(lean, th.watch_deg, th.likely_deg);
+    if beyond.is_some_and(|b| b >= th.likely_beyond_baseline_deg) && lean >= th.watch_deg {
+        severity = Some(Severity::Likely);
+    }
+    let severity = severity?;
+    let frame = m.lockout_lean_frame.unwrap_or(ctx.lockout_frame);
+    let baseline = match (ctx.standing_lean_deg, beyond) {
+        (Some(b), Some(d)) => {
+            format!(" You stood at {b:.0}° before the set, so that is {d:.0}° beyond your own posture.")
+        }
+        _ => String::new(),
+    };
+    Some(Finding {
+        id: "lumbar_hyperextension",
+        severity,
+        value: lean,
+        threshold: if severity == Severity::Likely { th.likely_deg } else { th.watch_deg },
+        frame,
+        margin: margin(lean, th.likely_deg),
+        base_confidence: 0.8,
+        evidence: format!(
+            "Rep {}: at lockout ({:.2} s) your trunk leaned {lean:.0}° back past vertical (limit {:.0}°): finishing by arching the low back instead of squeezing the hips through.{baseline}",
+            ctx.index, frame as f64 / ctx.fps, th.likely_deg
+        ),
+    })
+}
+
+fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
+    let th = &t.bar_drift;
+    let from_feet = ctx.midfoot_source == Some(MidfootSource::Feet);
+    // The start offset only means something when mid-foot comes from the feet.
+    let start = if from_feet { m.bar_start_offset_cm } else { None };
+    let during = m.bar_drift_max_cm;
+    let (value, frame, what) = match (start, during) {
+        (Some(s), Some(d)) if s > d => (s, m.setup_frame.unwrap_or(ctx.liftoff_frame), "started"),
+        (_, Some(d)) => (d, m.bar_drift_max_frame.unwrap_or(ctx.liftoff_frame), "travelled"),
+        (Some(s), None) => (s, m.setup_frame.unwrap_or(ctx.liftoff_frame), "started"),
+        (None, None) => return None,
+    };
+    let severity = grade(value, th.watch_cm, th.likely_cm)?;
+    let place = match (what, m.bar_drift_max_at) {
+        ("started", _) => "before the pull".to_string(),
+        (_, Some(DriftAt::AboveKnee)) => "above the knee".to_string(),
+        _ => "below the knee".to_string(),
+    };
+    let reference = if from_feet { "mid-foot" } else { "where it started (the feet were not seen)" };
+    Some(Finding {
+        id: "bar_drift",
+        severity,
+        value,
+        threshold: if severity == Severity::Likely { th.likely_cm } else { th.watch_cm },
+        frame,
+        margin: margin(value, th.likely_cm),
+        base_confidence: if from_feet { 0.85 } else { 0.6 },
+        evidence: format!(
+            "Rep {}: the bar {what} {value:.1} cm in front of {reference} {place} at {:.2} s (limit {:.0} cm): a longer lever on the low back.",
+            ctx.index,
+            frame as f64 / ctx.fps,
+            th.likely_cm
+        ),
+    })
+}
+
+fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
+    let frame = m.setup_frame.unwrap_or(ctx.liftoff_frame.saturating_sub(1));
+    let h = m.setup_hip_height_ratio;
+    let knee = m.setup_knee_angle_deg;
+    let at = frame as f64 / ctx.fps;
+    let hi = &t.hips_too_high;
+    let high_h = h
+        .and_then(|h| grade(h, hi.watch_ratio, hi.likely_ratio).map(|s| (s, h, hi.likely_ratio, hi.watch_ratio, true)));
+    let high_k = knee.and_then(|k| {
+        grade(k, hi.watch_knee_deg, hi.likely_knee_deg).map(|s| (s, k, hi.likely_knee_deg, hi.watch_knee_deg, false))
+    });
+    if let Some((severity, v, likely, watch, is_ratio)) = worst(high_h, high_k) {
+        return Some(Finding {
+            id: "hips_too_high",
+            severity,
+            value: v,
+            threshold: if severity == Severity::Likely { likely } else { watch },
+            frame,
+            margin: margin(v, likely),
+            base_confidence: 0.8,
+            evidence: if is_ratio {
+                format!("Rep {}: at setup ({at:.2} s) your hips sat {:.0}% of the way from knees to shoulders (limit {:.0}%): the pull starts as a stiff-leg deadlift.", ctx.index, 100.0 * v, 100.0 * likely)
+            } else {
+                format!("Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, limit {likely:.0}°): the pull starts as a stiff-leg deadlift.", ctx.index)
+            },
+        });
+    }
+    let lo = &t.hips_too_low;
+    // Lower is worse: grade the negated values.
+    let low_h = h.and_then(|h| {
+        grade(-h, -lo.watch_ratio, -lo.likely_ratio).map(|s| (s, h, lo.likely_ratio, lo.watch_ratio, true))
+    });
+    let low_k = knee.and_then(|k| {
+        grade(-k, -lo.watch_knee_deg, -lo.likely_knee_deg).map(|s| (s, k, lo.likely_knee_deg, lo.watch_knee_deg, false))
+    });
+    let (severity, v, likely, watch, is_ratio) = worst(low_h, low_k)?;
+    Some(Finding {
+        id: "hips_too_low",
+        severity,
+        value: v,
+        threshold: if severity == Severity::Likely { likely } else { watch },
+        frame,
+        margin: margin(v, likely),
+        base_confidence: 0.8,
+        evidence: if is_ratio {
+            format!("Rep {}: at setup ({at:.2} s) your hips were down at knee level ({:.0}% of the way from knees to shoulders, limit {:.0}%): squatting the bar up instead of hinging.", ctx.index, 100.0 * v, 100.0 * likely)
+        } else {
+            format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° (limit {likely:.0}°): squatting the bar up instead of hinging.", ctx.index)
+        },
+    })
+}
+
+type Graded = (Severity, f64, f64, f64, bool);
+
+/// The more severe of two gradings (likely over watch; first wins a tie).
+fn worst(a: Option<Graded>, b: Option<Graded>) -> Option<Graded> {
+    match (a, b) {
+        (Some(x), Some(y)) if y.0 == Severity::Likely && x.0 == Severity::Watch => Some(y),
+        (Some(x), _) => Some(x),
+        (None, y) => y,
+    }
+}
+
+fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
+    let th = &t.hips_rise_early;
+    let mut best: Option<(f64, Severity, f64, f64, f64, &str)> = None; // (score, sev, value, likely, watch, unit)
+    let mut consider = |value: Option<f64>, watch: f64, likely: f64, unit: &'static str| {
+        let Some(v) = value else { return };
+        let Some(sev) = grade(v, watch, likely) else { return };
+        let score = v / likely + if sev == Severity::Likely { 10.0 } else { 0.0 };
+        if best.is_none_or(|b| score > b.0) {
+            best = Some((score, sev, v, likely, watch, unit));
+        }
+    };
+    consider(m.hip_rise_before_bar_cm, th.watch_cm, th.likely_cm, "cm");
+    consider(m.hip_rise_before_bar_ms, th.watch_ms, th.likely_ms, "ms");
+    consider(m.hip_to_shoulder_rise_ratio, th.watch_ratio, th.likely_ratio, "ratio");
+    let (_, severity, value, likely, watch, unit) = best?;
+    let cm = m.hip_rise_before_bar_cm.unwrap_or(0.0);
+    let ms = m.hip_rise_before_bar_ms.unwrap_or(0.0);
+    let evidence = match unit {
+        "ratio" => format!(
+            "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders (limit {likely:.1}x): the hips shoot up, the back takes the load and the bar swings forward.",
+            ctx.index
+        ),
+        _ => format!(
+            "Rep {}: your hips rose {cm:.1} cm over {ms:.0} ms before the bar left the floor (limits {:.0} cm, {:.0} ms): the chest drops and the back takes the start of the pull.",
+            ctx.index, th.likely_cm, th.likely_ms
+        ),
+    };
+    Some(Finding {
+        id: "hips_rise_early",
+        severity,
+        value,
+        threshold: if severity == Severity::Likely { likely } else { watch },
+        frame: ctx.liftoff_frame,
+        margin: margin(value, likely),
+        base_confidence: 0.8,
+        evidence,
+    })
+}
+
+fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
+    let th = &t.jerked_liftoff;
+    let at = ctx.liftoff_frame as f64 / ctx.fps;
+    if ctx.floor_rebound {
+        return Some(Finding {
+            id: "jerked_liftoff",
+            severity: Severity::Likely,
+            value: 1.0,
+            threshold: 1.0,
+            frame: ctx.liftoff_frame,
+            margin: 1.0,
+            base_confidence: 0.75,
+            evidence: format!("Rep {}: the bar bounced off the floor at {at:.2} s (touch-and-go with a rebound) instead of starting from a tight, still position.", ctx.index),
+        });
+    }
+    let dipped = m.hip_dip_cm.is_some_and(|d| d >= th.hip_dip_cm);
+    if let (Some(hold), true) = (m.hold_before_liftoff_ms, dipped) {
+        if hold < th.min_hold_ms {
+            return Some(Finding {
+                id: "jerked_liftoff",
+                severity: Severity::Likely,
+                value: hold,
+                threshold: th.min_hold_ms,
+                frame: ctx.liftoff_frame,
+                margin: margin(hold, th.min_hold_ms),
+                base_confidence: 0.7,
+                evidence: format!(
+                    "Rep {}: your hips dropped {:.0} cm and the bar left the floor {hold:.0} ms later (a still, tight start takes at least {:.0} ms): the slack was not pulled out first.",
+                    ctx.index,
+                    m.hip_dip_cm.unwrap_or(0.0),
+                    th.min_hold_ms
+                ),
+            });
+        }
+    }
+    let ratio = m.liftoff_accel_ratio?;
+    let severity = grade(ratio, th.watch_accel_ratio, th.likely_accel_ratio)?;
+    Some(Finding {
+        id: "jerked_liftoff",
+        severity,
+        value: ratio,
+        threshold: if severity == Severity::Likely { th.likely_accel_ratio } else { th.watch_accel_ratio },
+        frame: m.peak_accel_frame.unwrap_or(ctx.liftoff_frame),
+        margin: margin(ratio, th.likely_accel_ratio),
+        base_confidence: 0.75,
+        evidence: format!(
+            "Rep {}: the bar was yanked off the floor at {at:.2} s: its acceleration in the first 150 ms peaked at {ratio:.1}x the average of the pull (limit {:.1}x).",
+            ctx.index, th.likely_accel_ratio
+        ),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> RepContext {
+        RepContext {
+            index: 2,
+            fps: 30.0,
+            liftoff_frame: 60,
+            lockout_frame: 90,
+            floor_rebound: false,
+            body_quality: 1.0,
+            midfoot_source: Some(MidfootSource::Feet),
+            back_outline_rounds: None,
+            standing_lean_deg: None,
+        }
+    }
+
+    fn clean() -> BodyRepMetrics {
+        BodyRepMetrics {
+            setup_frame: Some(55),
+            knee_pass_frame: Some(70),
+            hold_before_liftoff_ms: Some(500.0),
+            hip_rise_before_bar_cm: Some(0.5),
+            hip_rise_before_bar_ms: Some(0.0),
+            hip_to_shoulder_rise_ratio: Some(1.0),
+            setup_hip_height_ratio: Some(0.45),
+            setup_knee_angle_deg: Some(115.0),
+            setup_trunk_angle_deg: Some(35.0),
+            setup_chord_cm: Some(50.0),
+            trunk_chord_change_pct: Some(1.0),
+            min_chord_frame: Some(65),
+            lockout_trunk_lean_back_deg: Some(1.0),
+            lockout_lean_frame: Some(92),
+            liftoff_accel_ratio: Some(1.6),
+            peak_accel_frame: Some(61),
+            hip_dip_cm: Some(0.0),
+            bar_start_offset_cm: Some(0.5),
+            bar_drift_max_cm: Some(1.5),
+            bar_drift_max_at: Some(DriftAt::BelowKnee),
+            bar_drift_max_frame: Some(66),
+        }
+    }
+
+    #[test]
+    fn a_clean_rep_has_no_label() {
+        assert!(label(&clean(), &ctx(), &Thresholds::default()).is_empty());
+    }
+
+    #[test]
+    fn each_fault_fires_likely_above_and_watch_between() {
+        let t = Thresholds::default();
+        let cases: Vec<(&str, Box<dyn Fn(&mut BodyRepMetrics, f64)>, f64, f64)> = vec![
+            ("lumbar_rounding", Box::new(|m, v| m.trunk_chord_change_pct = Some(v)), 10.0, 6.0),
+            ("lumbar_hyperextension", Box::new(|m, v| m.lockout_trunk_lean_back_deg = Some(v)), 14.0, 7.0),
+            ("bar_drift", Box::new(|m, v| m.bar_drift_max_cm = Some(v)), 7.0, 4.0),
+            ("hips_too_high", Box::new(|m, v| m.setup_hip_height_ratio = Some(v)), 0.9, 0.75),
+            ("hips_too_low", Box::new(|m, v| m.setup_hip_height_ratio = Some(v)), 0.05, 0.15),
+            ("hips_rise_early", Box::new(|m, v| m.hip_rise_before_bar_cm = Some(v)), 8.0, 4.0),
+            ("jerked_liftoff", Box::new(|m, v| m.liftoff_accel_ratio = Some(v)), 4.0, 2.7),
+        ];
+        for (id, set, likely, watch) in cases {
+            for (v, sev) in [(likely, Severity::Likely), (watch, Severity::Watch)] {
+                let mut m = clean();
+                set(&mut m, v);
+                let faults = label(&m, &ctx(), &t);
+                assert_eq!(faults.len(), 1, "{id} at {v}: {faults:?}");
+                let f = &faults[0];
+                assert_eq!((f.id.as_str(), f.severity), (id, sev), "{f:?}");
+                assert!(f.evidence.starts_with("Rep 2"), "{}", f.evidence);
+                assert!(!f.cue.is_empty() && f.confidence > 0.0 && f.confidence < 1.0);
+            }
+        }
+    }
+
+    #[test]
+    fn rounding_confidence_depends_on_the_back_outline() {
+        let mut m = clean();
+        m.trunk_chord_change_pct = Some(12.0);
+        let t = Thresholds::default();
+        let conf = |rounds: Option<bool>| {
+            let c = RepContext { back_outline_rounds: rounds, ..ctx() };
+            label(&m, &c, &t)[0].confidence
+        };
+        assert!(conf(Some(true)) > conf(None) && conf(None) > conf(Some(false)));
+    }
+
+    #[test]
+    fn a_bounce_or_a_dip_without_hold_is_a_jerk() {
+        let t = Thresholds::default();
+        let f = label(&clean(), &RepContext { floor_rebound: true, ..ctx() }, &t);
+        assert_eq!(f[0].id, "jerked_liftoff");
+        let mut m = clean();
+        m.hold_before_liftoff_ms = Some(60.0);
+        m.hip_dip_cm = Some(4.0);
+        assert_eq!(label(&m, &ctx(), &t)[0].id, "jerked_liftoff");
+    }
+
+    #[test]
+    fn start_offset_is_ignored_without_feet() {
+        let mut m = clean();
+        m.bar_start_offset_cm = Some(9.0);
+        let t = Thresholds::default();
+        assert_eq!(label(&m, &ctx(), &t)[0].id, "bar_drift");
+        let c = RepContext { midfoot_source: Some(MidfootSource::BarAtSetup), ..ctx() };
+        assert!(label(&m, &c, &t).is_empty());
+    }
+}

@@ -1,0 +1,251 @@
+//! Every fault threshold in one place, with faults.md's defaults, overridable from a TOML
+//! file (`--thresholds FILE`). A file may set any subset; unknown keys and impossible values
+//! are refused with a message naming the key.
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    pub lumbar_rounding: Rounding,
+    pub lumbar_hyperextension: Hyperextension,
+    pub bar_drift: Drift,
+    pub hips_too_high: HipsHigh,
+    pub hips_too_low: HipsLow,
+    pub hips_rise_early: HipsRise,
+    pub jerked_liftoff: Jerk,
+    pub fatigue: Fatigue,
+}
+
+/// Trunk chord shortening during the pull, % of the neutral chord.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Rounding {
+    pub likely_pct: f64,
+    pub watch_pct: f64,
+}
+
+/// Trunk lean back past vertical at lockout, degrees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Hyperextension {
+    pub likely_deg: f64,
+    pub watch_deg: f64,
+    /// Lean beyond the lifter's own standing posture that is likely a fault.
+    pub likely_beyond_baseline_deg: f64,
+}
+
+/// Bar in front of mid-foot, cm.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Drift {
+    pub likely_cm: f64,
+    pub watch_cm: f64,
+}
+
+/// Setup hip height ratio (0 knee, 1 shoulder) and knee angle, degrees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HipsHigh {
+    pub likely_ratio: f64,
+    pub watch_ratio: f64,
+    pub likely_knee_deg: f64,
+    pub watch_knee_deg: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HipsLow {
+    pub likely_ratio: f64,
+    pub watch_ratio: f64,
+    pub likely_knee_deg: f64,
+    pub watch_knee_deg: f64,
+}
+
+/// Hips rising before the bar (cm, ms) or faster than the shoulders to knee height (ratio).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HipsRise {
+    pub likely_cm: f64,
+    pub watch_cm: f64,
+    pub likely_ms: f64,
+    pub watch_ms: f64,
+    pub likely_ratio: f64,
+    pub watch_ratio: f64,
+}
+
+/// Lift-off acceleration spike (ratio), hold before lift-off (ms) with a hip dip (cm).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Jerk {
+    pub likely_accel_ratio: f64,
+    pub watch_accel_ratio: f64,
+    pub min_hold_ms: f64,
+    pub hip_dip_cm: f64,
+}
+
+/// Velocity loss from the set's best rep that marks fatigue, %.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Fatigue {
+    pub velocity_loss_pct: f64,
+}
+
+impl Default for Rounding {
+    fn default() -> Self {
+        Rounding { likely_pct: 8.0, watch_pct: 5.0 }
+    }
+}
+impl Default for Hyperextension {
+    fn default() -> Self {
+        Hyperextension { likely_deg: 10.0, watch_deg: 5.0, likely_beyond_baseline_deg: 8.0 }
+    }
+}
+impl Default for Drift {
+    fn default() -> Self {
+        Drift { likely_cm: 5.0, watch_cm: 3.0 }
+    }
+}
+impl Default for HipsHigh {
+    fn default() -> Self {
+        HipsHigh { likely_ratio: 0.8, watch_ratio: 0.72, likely_knee_deg: 150.0, watch_knee_deg: 145.0 }
+    }
+}
+impl Default for HipsLow {
+    fn default() -> Self {
+        HipsLow { likely_ratio: 0.1, watch_ratio: 0.18, likely_knee_deg: 80.0, watch_knee_deg: 88.0 }
+    }
+}
+impl Default for HipsRise {
+    fn default() -> Self {
+        HipsRise {
+            likely_cm: 5.0,
+            watch_cm: 3.0,
+            likely_ms: 150.0,
+            watch_ms: 100.0,
+            likely_ratio: 1.5,
+            watch_ratio: 1.3,
+        }
+    }
+}
+impl Default for Jerk {
+    fn default() -> Self {
+        Jerk { likely_accel_ratio: 3.0, watch_accel_ratio: 2.5, min_hold_ms: 200.0, hip_dip_cm: 2.0 }
+    }
+}
+impl Default for Fatigue {
+    fn default() -> Self {
+        Fatigue { velocity_loss_pct: 20.0 }
+    }
+}
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            lumbar_rounding: Rounding::default(),
+            lumbar_hyperextension: Hyperextension::default(),
+            bar_drift: Drift::default(),
+            hips_too_high: HipsHigh::default(),
+            hips_too_low: HipsLow::default(),
+            hips_rise_early: HipsRise::default(),
+            jerked_liftoff: Jerk::default(),
+            fatigue: Fatigue::default(),
+        }
+    }
+}
+
+impl Thresholds {
+    pub fn load(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        Self::parse(&text).map_err(|why| Error::Thresholds { path: path.to_path_buf(), why })
+    }
+
+    /// Parses and validates a thresholds file; the error says which key is wrong and why.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        let t: Thresholds = toml::from_str(text).map_err(|e| e.to_string().trim().replace('\n', " "))?;
+        t.validate()?;
+        Ok(t)
+    }
+
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        let mut problems = Vec::new();
+        let mut upward = |key: &str, watch: f64, likely: f64, range: std::ops::RangeInclusive<f64>| {
+            for (name, v) in [("watch", watch), ("likely", likely)] {
+                if !v.is_finite() || !range.contains(&v) {
+                    problems.push(format!("{key}: {name} value {v} is outside {}..={}", range.start(), range.end()));
+                }
+            }
+            if watch > likely {
+                problems
+                    .push(format!("{key}: the watch level ({watch}) must not be above the likely level ({likely})"));
+            }
+        };
+        let r = &self.lumbar_rounding;
+        upward("lumbar_rounding.*_pct", r.watch_pct, r.likely_pct, 0.0..=50.0);
+        let h = &self.lumbar_hyperextension;
+        upward("lumbar_hyperextension.*_deg", h.watch_deg, h.likely_deg, 0.0..=60.0);
+        upward("lumbar_hyperextension.likely_beyond_baseline_deg", 0.0, h.likely_beyond_baseline_deg, 0.0..=60.0);
+        let d = &self.bar_drift;
+        upward("bar_drift.*_cm", d.watch_cm, d.likely_cm, 0.0..=50.0);
+        let hh = &self.hips_too_high;
+        upward("hips_too_high.*_ratio", hh.watch_ratio, hh.likely_ratio, 0.0..=2.0);
+        upward("hips_too_high.*_knee_deg", hh.watch_knee_deg, hh.likely_knee_deg, 0.0..=180.0);
+        let hl = &self.hips_too_low;
+        // Lower is worse here: likely below watch.
+        upward("hips_too_low.*_ratio", -hl.watch_ratio, -hl.likely_ratio, -2.0..=1.0);
+        upward("hips_too_low.*_knee_deg", -hl.watch_knee_deg, -hl.likely_knee_deg, -180.0..=0.0);
+        let hr = &self.hips_rise_early;
+        upward("hips_rise_early.*_cm", hr.watch_cm, hr.likely_cm, 0.0..=50.0);
+        upward("hips_rise_early.*_ms", hr.watch_ms, hr.likely_ms, 0.0..=5000.0);
+        upward("hips_rise_early.*_ratio", hr.watch_ratio, hr.likely_ratio, 0.0..=20.0);
+        let j = &self.jerked_liftoff;
+        upward("jerked_liftoff.*_accel_ratio", j.watch_accel_ratio, j.likely_accel_ratio, 0.0..=50.0);
+        upward("jerked_liftoff.min_hold_ms", 0.0, j.min_hold_ms, 0.0..=5000.0);
+        upward("jerked_liftoff.hip_dip_cm", 0.0, j.hip_dip_cm, 0.0..=50.0);
+        upward("fatigue.velocity_loss_pct", 0.0, self.fatigue.velocity_loss_pct, 0.0..=100.0);
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+
+    /// The defaults as a commented TOML file, a starting point for `--thresholds`.
+    pub fn default_toml() -> String {
+        let body = toml::to_string_pretty(&Thresholds::default()).expect("defaults serialise");
+        format!("# formcheck fault thresholds (defaults from faults.md). Delete what you keep as is.\n\n{body}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_file_overrides_only_what_it_names() {
+        let t = Thresholds::parse("[bar_drift]\nlikely_cm = 6.0\n").unwrap();
+        assert_eq!(t.bar_drift.likely_cm, 6.0);
+        assert_eq!(t.bar_drift.watch_cm, 3.0);
+        assert_eq!(t.lumbar_rounding, Rounding::default());
+    }
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let t = Thresholds::parse(&Thresholds::default_toml()).unwrap();
+        assert_eq!(t, Thresholds::default());
+    }
+
+    #[test]
+    fn unknown_keys_and_impossible_values_are_refused_by_name() {
+        let e = Thresholds::parse("[bar_drift]\nlikley_cm = 6.0\n").unwrap_err();
+        assert!(e.contains("likley_cm"), "{e}");
+        let e = Thresholds::parse("[bar_drift]\nwatch_cm = 9.0\n").unwrap_err();
+        assert!(e.contains("bar_drift") && e.contains("watch"), "{e}");
+        let e = Thresholds::parse("[hips_too_low]\nlikely_ratio = 0.5\n").unwrap_err();
+        assert!(e.contains("hips_too_low"), "{e}");
+        let e = Thresholds::parse("[lumbar_rounding]\nlikely_pct = nan\n").unwrap_err();
+        assert!(e.contains("lumbar_rounding"), "{e}");
+        assert!(Thresholds::parse("not toml at all [").is_err());
+    }
+}

@@ -1,0 +1,205 @@
+//! What bar and body tell together, per rep: setup position, hip rise before the bar, trunk
+//! chord, lockout lean, lift-off acceleration, hold before lift-off, bar drift from mid-foot.
+//! Definitions follow docs/metrics.md (and faults.md); the renderer's truth uses the same
+//! definitions on its own geometry, so each can be checked against truth.
+
+use super::kinematics::Kinematics;
+use crate::reps::{RepFrames, LIFTOFF_RISE_CM};
+use crate::schema::DriftAt;
+
+/// A frame is still when hips, shoulders and bar all move slower than this (cm/s).
+pub const STILL_CM_S: f64 = 6.0;
+/// The setup is looked for this long before lift-off (s).
+const SETUP_WINDOW_S: f64 = 1.5;
+/// Hip rise that marks the start of the hips moving up (cm).
+const HIP_RISE_ONSET_CM: f64 = 0.5;
+/// The early-pull window for the lift-off acceleration spike (s).
+const LIFTOFF_SPIKE_S: f64 = 0.15;
+/// A hip dip is looked for this long before lift-off (s).
+const DIP_WINDOW_S: f64 = 0.6;
+
+/// Set-wide references a rep is measured against.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SetReference {
+    /// The lifter's neutral trunk chord (cm).
+    pub neutral_chord_cm: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BodyRepMetrics {
+    pub setup_frame: Option<usize>,
+    pub knee_pass_frame: Option<usize>,
+    pub hold_before_liftoff_ms: Option<f64>,
+    pub hip_rise_before_bar_cm: Option<f64>,
+    pub hip_rise_before_bar_ms: Option<f64>,
+    pub hip_to_shoulder_rise_ratio: Option<f64>,
+    pub setup_hip_height_ratio: Option<f64>,
+    pub setup_knee_angle_deg: Option<f64>,
+    pub setup_trunk_angle_deg: Option<f64>,
+    pub setup_chord_cm: Option<f64>,
+    /// Largest shortening of the chord from neutral during the pull, % (+ = shorter).
+    pub trunk_chord_change_pct: Option<f64>,
+    pub min_chord_frame: Option<usize>,
+    pub lockout_trunk_lean_back_deg: Option<f64>,
+    pub lockout_lean_frame: Option<usize>,
+    pub liftoff_accel_ratio: Option<f64>,
+    pub peak_accel_frame: Option<usize>,
+    pub hip_dip_cm: Option<f64>,
+    pub bar_start_offset_cm: Option<f64>,
+    pub bar_drift_max_cm: Option<f64>,
+    pub bar_drift_max_at: Option<DriftAt>,
+    pub bar_drift_max_frame: Option<usize>,
+}
+
+fn still(k: &Kinematics, i: usize) -> bool {
+    k.body_speed(i).is_some_and(|s| s < STILL_CM_S)
+}
+
+fn bar_y(k: &Kinematics, i: usize) -> Option<f64> {
+    k.bar_y.get(i).copied().flatten().map(|l| l.value)
+}
+
+fn hip_y(k: &Kinematics, i: usize) -> Option<f64> {
+    k.hip_y.get(i).copied().flatten().map(|l| l.value)
+}
+
+/// The last still frame before lift-off, with the bar still on the floor.
+pub fn setup_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
+    let from = rep.start.max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
+    (from..rep.liftoff)
+        .rev()
+        .take_while(|&i| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM))
+        .find(|&i| still(k, i))
+}
+
+/// The first frame of the pull with the bar centre at or above knee height.
+pub fn knee_pass_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
+    (rep.liftoff..=rep.lockout).find(|&i| match (bar_y(k, i), k.knee.get(i).copied().flatten()) {
+        (Some(b), Some(knee)) => b >= knee.y,
+        _ => false,
+    })
+}
+
+pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, lowering_start: usize) -> BodyRepMetrics {
+    let mut m = BodyRepMetrics {
+        setup_frame: setup_frame(k, rep),
+        knee_pass_frame: knee_pass_frame(k, rep),
+        ..Default::default()
+    };
+    let setup = m.setup_frame;
+    let sref = setup.unwrap_or(rep.liftoff.saturating_sub(1));
+    m.hold_before_liftoff_ms = Some(match setup {
+        Some(s) => (rep.start..=s).rev().take_while(|&i| still(k, i)).count() as f64 * 1000.0 / k.fps,
+        None => 0.0,
+    });
+    hip_rise(k, rep, sref, &mut m);
+    m.hip_to_shoulder_rise_ratio = m.knee_pass_frame.and_then(|kp| {
+        let rise =
+            |s: &[Option<crate::signal::Local>]| Some(s.get(kp).copied()??.value - s.get(rep.liftoff).copied()??.value);
+        let (dh, ds) = (rise(&k.hip_y)?, rise(&k.shoulder_y)?);
+        (ds.abs() > 1.0).then(|| dh / ds)
+    });
+    m.setup_hip_height_ratio = k.hip_height_ratio(sref);
+    m.setup_knee_angle_deg = k.knee_angle(sref);
+    m.setup_trunk_angle_deg = k.trunk_angle(sref);
+    m.setup_chord_cm = k.chord(sref);
+    chord_change(k, rep, reference, &mut m);
+    lockout_lean(k, rep, lowering_start, &mut m);
+    liftoff_accel(k, rep, &mut m);
+    m.hip_dip_cm = hip_dip(k, rep);
+    bar_drift(k, rep, sref, &mut m);
+    m
+}
+
+/// Hip rise from the setup to the frame before lift-off, and how long before lift-off the
+/// hips started up.
+fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetrics) {
+    let (Some(h0), Some(h1)) = (hip_y(k, sref), hip_y(k, rep.liftoff.saturating_sub(1).max(sref))) else { return };
+    m.hip_rise_before_bar_cm = Some(h1 - h0);
+    // The onset is the first frame from which the hips stay above setup + onset.
+    let onset =
+        (sref..=rep.liftoff).rev().take_while(|&i| hip_y(k, i).is_some_and(|h| h - h0 >= HIP_RISE_ONSET_CM)).last();
+    m.hip_rise_before_bar_ms = Some(onset.map_or(0.0, |i| (rep.liftoff - i) as f64 * 1000.0 / k.fps));
+}
+
+fn chord_change(k: &Kinematics, rep: &RepFrames, reference: &SetReference, m: &mut BodyRepMetrics) {
+    let Some(neutral) = reference.neutral_chord_cm else { return };
+    let shortest =
+        (rep.liftoff..=rep.lockout).filter_map(|i| k.chord(i).map(|c| (i, c))).min_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((i, c)) = shortest {
+        m.trunk_chord_change_pct = Some(100.0 * (neutral - c) / neutral);
+        m.min_chord_frame = Some(i);
+    }
+}
+
+/// Largest lean back from lockout until the lowering starts.
+fn lockout_lean(k: &Kinematics, rep: &RepFrames, lowering_start: usize, m: &mut BodyRepMetrics) {
+    let most = (rep.lockout..=lowering_start.max(rep.lockout))
+        .filter_map(|i| k.lean_back(i).map(|l| (i, l)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((i, l)) = most {
+        m.lockout_trunk_lean_back_deg = Some(l);
+        m.lockout_lean_frame = Some(i);
+    }
+}
+
+/// Peak upward bar acceleration right after lift-off over the mean absolute acceleration of
+/// the pull: a smooth pull is about 1.5, a yanked bar 3 or more.
+fn liftoff_accel(k: &Kinematics, rep: &RepFrames, m: &mut BodyRepMetrics) {
+    let accel = |i: usize| k.bar_y.get(i).copied().flatten().map(|l| l.accel);
+    let spike_end = (rep.liftoff + (LIFTOFF_SPIKE_S * k.fps).round() as usize).min(rep.lockout);
+    let peak = (rep.liftoff.saturating_sub(1)..=spike_end)
+        .filter_map(|i| accel(i).map(|a| (i, a)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    let pull: Vec<f64> = (rep.liftoff..=rep.lockout).filter_map(accel).map(f64::abs).collect();
+    if let (Some((i, peak)), false) = (peak, pull.is_empty()) {
+        let mean = pull.iter().sum::<f64>() / pull.len() as f64;
+        if mean > 1e-6 {
+            m.liftoff_accel_ratio = Some(peak / mean);
+            m.peak_accel_frame = Some(i);
+        }
+    }
+}
+
+/// Largest drop of the hips (cm) while the bar waits on the floor just before lift-off.
+fn hip_dip(k: &Kinematics, rep: &RepFrames) -> Option<f64> {
+    let from = rep.start.max(rep.liftoff.saturating_sub((DIP_WINDOW_S * k.fps) as usize));
+    let mut highest = f64::MIN;
+    let mut dip: f64 = 0.0;
+    let mut seen = false;
+    for i in from..rep.liftoff {
+        if bar_y(k, i).is_some_and(|y| y >= rep.rest_cm + LIFTOFF_RISE_CM) {
+            highest = f64::MIN;
+            continue;
+        }
+        let Some(h) = hip_y(k, i) else { continue };
+        seen = true;
+        highest = highest.max(h);
+        dip = dip.max(highest - h);
+    }
+    seen.then_some(dip)
+}
+
+/// Bar position from the mid-foot line (x = 0 in lifter coordinates), + = in front.
+fn bar_drift(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetrics) {
+    m.bar_start_offset_cm = k.bar.get(sref).copied().flatten().map(|b| b.x);
+    let most = (rep.liftoff..=rep.lockout)
+        .filter_map(|i| k.bar.get(i).copied().flatten().map(|b| (i, b.x)))
+        .max_by(|a, b| a.1.total_cmp(&b.1));
+    if let Some((i, x)) = most {
+        m.bar_drift_max_cm = Some(x);
+        m.bar_drift_max_frame = Some(i);
+        m.bar_drift_max_at = Some(match m.knee_pass_frame {
+            Some(kp) if i >= kp => DriftAt::AboveKnee,
+            _ => DriftAt::BelowKnee,
+        });
+    }
+}
+
+/// The neutral trunk chord: the chord at the first rep's setup, the lifter's braced start.
+pub fn neutral_chord(k: &Kinematics, first: &RepFrames) -> Option<f64> {
+    let s = setup_frame(k, first).unwrap_or(first.liftoff.saturating_sub(1));
+    // Median over a few frames around the setup, against landmark jitter.
+    let mut v: Vec<f64> = (s.saturating_sub(2)..=s + 2).filter_map(|i| k.chord(i)).collect();
+    crate::signal::median(&mut v)
+}

@@ -1,0 +1,143 @@
+//! The set in lifter coordinates: centimetres through the plate calibration, x forward (the
+//! way the lifter faces) from the mid-foot line, y up. Every per-rep measurement reads these
+//! series, so each quantity is defined once, in one unit.
+
+use crate::schema::Body;
+use crate::signal::{self, Local};
+
+/// A point in lifter coordinates (cm).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct P {
+    pub x: f64,
+    pub y: f64,
+}
+
+impl P {
+    pub fn dist(self, o: P) -> f64 {
+        (self.x - o.x).hypot(self.y - o.y)
+    }
+}
+
+/// How to turn image pixels into lifter coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Frame2Lifter {
+    pub cm_per_px: f64,
+    /// +1 when the lifter faces image-right.
+    pub forward: f64,
+    /// Image x of the reference line (mid-foot, else the bar at the first setup).
+    pub origin_x_px: f64,
+    /// Image y of the floor reference (the bar centre at rest).
+    pub origin_y_px: f64,
+}
+
+impl Frame2Lifter {
+    pub fn point(&self, x_px: f64, y_px: f64) -> P {
+        P {
+            x: (x_px - self.origin_x_px) * self.cm_per_px * self.forward,
+            y: (self.origin_y_px - y_px) * self.cm_per_px,
+        }
+    }
+}
+
+/// Per-frame positions in lifter coordinates; `None` where not seen.
+#[derive(Debug, Clone, Default)]
+pub struct Kinematics {
+    pub fps: f64,
+    pub bar: Vec<Option<P>>,
+    pub shoulder: Vec<Option<P>>,
+    pub hip: Vec<Option<P>>,
+    pub knee: Vec<Option<P>>,
+    pub ankle: Vec<Option<P>>,
+    /// Vertical speed and acceleration of the bar (cm/s, cm/s²), from a local fit.
+    pub bar_y: Vec<Option<Local>>,
+    pub hip_y: Vec<Option<Local>>,
+    pub shoulder_y: Vec<Option<Local>>,
+}
+
+/// Half-window of the local fits: 0.1 s each side averages out landmark jitter while
+/// following a lift-off (about 0.2 s from still to full speed).
+fn half_window(fps: f64) -> usize {
+    ((0.1 * fps).round() as usize).max(2)
+}
+
+impl Kinematics {
+    pub fn new(fps: f64, to_lifter: &Frame2Lifter, bar_px: &[Option<(f64, f64)>], body: &[Option<Body>]) -> Self {
+        let map = |f: &dyn Fn(&Body) -> [f64; 3]| -> Vec<Option<P>> {
+            body.iter().map(|b| b.as_ref().map(|b| f(b)).map(|p| to_lifter.point(p[0], p[1]))).collect()
+        };
+        let bar: Vec<Option<P>> = bar_px.iter().map(|b| b.map(|(x, y)| to_lifter.point(x, y))).collect();
+        let hip = map(&|b| b.hip);
+        let shoulder = map(&|b| b.shoulder);
+        let fit = |s: &[Option<P>]| {
+            let y: Vec<Option<f64>> = s.iter().map(|p| p.map(|p| p.y)).collect();
+            let bridged = signal::fill_short_gaps(&y, (0.3 * fps).round() as usize);
+            signal::local_quadratic(&bridged, 1.0 / fps, half_window(fps))
+        };
+        Kinematics {
+            fps,
+            bar_y: fit(&bar),
+            hip_y: fit(&hip),
+            shoulder_y: fit(&shoulder),
+            knee: map(&|b| b.knee),
+            ankle: map(&|b| b.ankle),
+            bar,
+            shoulder,
+            hip,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.bar.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bar.is_empty()
+    }
+
+    /// Shoulder–hip distance, the trunk chord.
+    pub fn chord(&self, i: usize) -> Option<f64> {
+        Some(self.shoulder.get(i).copied()??.dist(self.hip.get(i).copied()??))
+    }
+
+    /// Trunk angle above horizontal, degrees (90 = upright), measured towards the front.
+    pub fn trunk_angle(&self, i: usize) -> Option<f64> {
+        let (s, h) = (self.shoulder.get(i).copied()??, self.hip.get(i).copied()??);
+        Some((s.y - h.y).atan2(s.x - h.x).to_degrees())
+    }
+
+    /// Lean of the trunk past vertical, degrees; + = shoulders behind the hips.
+    pub fn lean_back(&self, i: usize) -> Option<f64> {
+        let (s, h) = (self.shoulder.get(i).copied()??, self.hip.get(i).copied()??);
+        Some((-(s.x - h.x)).atan2(s.y - h.y).to_degrees())
+    }
+
+    /// Interior knee angle hip–knee–ankle, degrees (180 = straight leg).
+    pub fn knee_angle(&self, i: usize) -> Option<f64> {
+        let (h, k, a) = (self.hip.get(i).copied()??, self.knee.get(i).copied()??, self.ankle.get(i).copied()??);
+        let (u, v) = ((h.x - k.x, h.y - k.y), (a.x - k.x, a.y - k.y));
+        let cos = (u.0 * v.0 + u.1 * v.1) / (u.0.hypot(u.1) * v.0.hypot(v.1)).max(1e-9);
+        Some(cos.clamp(-1.0, 1.0).acos().to_degrees())
+    }
+
+    /// Hip height between knee and shoulder: 0 at the knee, 1 at the shoulder.
+    pub fn hip_height_ratio(&self, i: usize) -> Option<f64> {
+        let (s, h, k) = (self.shoulder.get(i).copied()??, self.hip.get(i).copied()??, self.knee.get(i).copied()??);
+        let span = s.y - k.y;
+        (span.abs() > 1.0).then(|| (h.y - k.y) / span)
+    }
+
+    /// Speed of the hips, shoulders and bar together: the largest of the three (cm/s).
+    pub fn body_speed(&self, i: usize) -> Option<f64> {
+        let speed = |s: &[Option<Local>]| s.get(i).copied().flatten().map(|l| l.rate.abs());
+        let hip = speed(&self.hip_y)?;
+        let shoulder = speed(&self.shoulder_y).unwrap_or(0.0);
+        let bar = speed(&self.bar_y).unwrap_or(0.0);
+        let hip_x = self.horizontal_speed(&self.hip, i).unwrap_or(0.0);
+        Some(hip.max(shoulder).max(bar).max(hip_x))
+    }
+
+    fn horizontal_speed(&self, s: &[Option<P>], i: usize) -> Option<f64> {
+        let (a, b) = (s.get(i.checked_sub(1)?).copied()??, s.get(i + 1).copied()??);
+        Some((b.x - a.x).abs() * self.fps / 2.0)
+    }
+}

@@ -1,0 +1,333 @@
+//! What a coach would say first: fault names as lifters know them, the order to fix faults
+//! in, and per-rep status for the fault strip. Plain functions of the result.
+
+use crate::schema::*;
+
+/// How a fault id is shown, and which measurement stands behind it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FaultInfo {
+    pub id: &'static str,
+    /// Number in shared/docs/faults.md.
+    pub number: u8,
+    pub name: &'static str,
+    /// Unit of `Fault::value` and of the rep's measurement.
+    pub unit: &'static str,
+    /// How much fixing it matters beyond how often it shows: spine load first.
+    pub priority: f64,
+    /// The cue when a result carries none.
+    pub cue: &'static str,
+}
+
+/// Every fault id, in the order the fault strip lists them.
+pub const FAULTS: [FaultInfo; 7] = [
+    FaultInfo {
+        id: "lumbar_rounding",
+        number: 1,
+        name: "Lower back rounding",
+        unit: "%",
+        priority: 1.5,
+        cue: "Brace before the pull; lighter load until the back stays neutral; hinge, don't reach.",
+    },
+    FaultInfo {
+        id: "lumbar_hyperextension",
+        number: 2,
+        name: "Leaning back at lockout",
+        unit: "°",
+        priority: 0.9,
+        cue: "Ribs down, abs braced; finish with the glutes and stand tall.",
+    },
+    FaultInfo {
+        id: "bar_drift",
+        number: 3,
+        name: "Bar drifting forward",
+        unit: "cm",
+        priority: 1.3,
+        cue: "Engage the lats (\"bend the bar around your legs\"); brush the shins and thighs.",
+    },
+    FaultInfo {
+        id: "hips_too_high",
+        number: 4,
+        name: "Hips too high at setup",
+        unit: "",
+        priority: 1.0,
+        cue: "Shins vertical, hips above the knees and below the shoulders.",
+    },
+    FaultInfo {
+        id: "hips_too_low",
+        number: 4,
+        name: "Hips too low at setup",
+        unit: "",
+        priority: 1.0,
+        cue: "Shins vertical, hips above the knees and below the shoulders.",
+    },
+    FaultInfo {
+        id: "hips_rise_early",
+        number: 4,
+        name: "Hips rising before the bar",
+        unit: "cm",
+        priority: 1.25,
+        cue: "Push the floor away so hips and shoulders rise together.",
+    },
+    FaultInfo {
+        id: "jerked_liftoff",
+        number: 5,
+        name: "Jerking the bar off the floor",
+        unit: "×",
+        priority: 1.1,
+        cue: "Take the slack out: pull until bar and plates are loaded, then drive the floor away.",
+    },
+];
+
+pub fn fault_info(id: &str) -> Option<&'static FaultInfo> {
+    FAULTS.iter().find(|f| f.id == id)
+}
+
+/// A readable name for any fault id (unknown ids are shown as they are).
+pub fn fault_name(id: &str) -> String {
+    fault_info(id).map_or_else(|| id.replace('_', " "), |f| f.name.to_string())
+}
+
+/// The measurement a rep carries for a fault id, if it was measured: the fault strip shows
+/// "not measured" where this is `None` and no fault was labelled.
+pub fn rep_measure(rep: &Rep, id: &str) -> Option<f64> {
+    match id {
+        "lumbar_rounding" => rep.trunk_chord_change_pct,
+        "lumbar_hyperextension" => rep.lockout_trunk_lean_back_deg,
+        "bar_drift" => match (rep.bar_drift_max_cm, rep.bar_start_offset_cm) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        },
+        "hips_too_high" | "hips_too_low" => rep.setup.hip_height_ratio,
+        "hips_rise_early" => rep.hip_rise_before_bar_cm,
+        "jerked_liftoff" => rep.liftoff_accel_ratio,
+        _ => None,
+    }
+}
+
+/// Formats a fault's value with its unit.
+pub fn format_value(id: &str, v: f64) -> String {
+    // No "-0" from a value that rounds to zero.
+    let v = if v.abs() < 0.05 { 0.0 } else { v };
+    match fault_info(id).map(|f| f.unit).unwrap_or("") {
+        "cm" => format!("{v:.1} cm"),
+        "%" => format!("{:.0}%", if v.abs() < 0.5 { 0.0 } else { v }),
+        "°" => format!("{:.0}°", if v.abs() < 0.5 { 0.0 } else { v }),
+        "×" => format!("{v:.1}×"),
+        _ => format!("{v:.2}"),
+    }
+}
+
+/// What the strip shows for one fault in one rep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Fault(Fault),
+    /// Measured, within the thresholds.
+    Clear(Option<f64>),
+    NotMeasured,
+}
+
+pub fn cell(rep: &Rep, id: &str, judged: bool) -> Cell {
+    let worst = rep
+        .faults
+        .iter()
+        .filter(|f| f.id == id)
+        .max_by(|a, b| severity_weight(a.severity).total_cmp(&severity_weight(b.severity)));
+    match (worst, rep_measure(rep, id)) {
+        (Some(f), _) => Cell::Fault(f.clone()),
+        (None, Some(v)) if judged => Cell::Clear(Some(v)),
+        (None, _) if judged && any_body_measure(rep) => Cell::Clear(None),
+        _ => Cell::NotMeasured,
+    }
+}
+
+/// True when the metric stage filled in any body-based measurement for the rep.
+fn any_body_measure(rep: &Rep) -> bool {
+    rep.setup.hip_height_ratio.is_some() || rep.trunk_chord_change_pct.is_some() || rep.hip_rise_before_bar_cm.is_some()
+}
+
+/// Whether faults were judged at all for this result (a usable side view).
+pub fn faults_judged(a: &Analysis) -> bool {
+    a.view.usable
+}
+
+pub fn severity_weight(s: Severity) -> f64 {
+    match s {
+        Severity::Likely => 1.0,
+        Severity::Watch => 0.4,
+    }
+}
+
+/// One fault across the set, for "what to fix first".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub id: String,
+    pub name: String,
+    pub number: u8,
+    pub score: f64,
+    /// (rep index, fault) for every rep that showed it.
+    pub reps: Vec<(usize, Fault)>,
+    pub likely: usize,
+    pub worst: Fault,
+    pub cue: String,
+    /// Present when the fault shows only in the later reps of a set of three or more.
+    pub fatigue_from_rep: Option<usize>,
+    /// The pipeline's one-line summary of this fault (`summary.fix_first`), when it has one.
+    pub headline: Option<String>,
+}
+
+/// Faults of the set, most important first: likely before watch-only, then by how often and
+/// how surely they showed, weighted by how much they load the spine.
+pub fn rank(a: &Analysis) -> Vec<Ranked> {
+    let mut out: Vec<Ranked> = Vec::new();
+    for r in &a.reps {
+        for f in &r.faults {
+            let entry = match out.iter_mut().position(|x| x.id == f.id) {
+                Some(k) => &mut out[k],
+                None => {
+                    let info = fault_info(&f.id);
+                    out.push(Ranked {
+                        id: f.id.clone(),
+                        name: fault_name(&f.id),
+                        number: info.map_or(f.fault, |i| i.number),
+                        score: 0.0,
+                        reps: Vec::new(),
+                        likely: 0,
+                        worst: f.clone(),
+                        cue: if f.cue.trim().is_empty() {
+                            info.map_or("", |i| i.cue).to_string()
+                        } else {
+                            f.cue.clone()
+                        },
+                        fatigue_from_rep: None,
+                        headline: None,
+                    });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            let priority = fault_info(&f.id).map_or(1.0, |i| i.priority);
+            entry.score += severity_weight(f.severity) * f.confidence.clamp(0.05, 1.0) * priority;
+            if f.severity == Severity::Likely {
+                entry.likely += 1;
+            }
+            let worse = (severity_weight(f.severity), f.value * f.confidence)
+                > (severity_weight(entry.worst.severity), entry.worst.value * entry.worst.confidence);
+            if worse {
+                entry.worst = f.clone();
+            }
+            if !entry.reps.iter().any(|(i, _)| *i == r.index) {
+                entry.reps.push((r.index, f.clone()));
+            }
+        }
+    }
+    let n = a.reps.len();
+    for e in &mut out {
+        let first = e.reps.iter().map(|(i, _)| *i).min().unwrap_or(1);
+        let contiguous_to_end = (first..=n).all(|i| e.reps.iter().any(|(k, _)| *k == i));
+        if n >= 3 && first >= 2 && first > n / 2 && contiguous_to_end {
+            e.fatigue_from_rep = Some(first);
+        }
+    }
+    out.sort_by(|a, b| {
+        (b.likely > 0).cmp(&(a.likely > 0)).then(b.score.total_cmp(&a.score)).then(a.number.cmp(&b.number))
+    });
+    // The pipeline's own ranking (summary.fix_first) decides the order when it has one;
+    // faults it does not list keep their order after it.
+    let order = &a.summary.fix_first;
+    if !order.is_empty() {
+        out.sort_by_key(|r| order.iter().position(|f| f.id == r.id).unwrap_or(usize::MAX));
+        for r in &mut out {
+            if let Some(f) = order.iter().find(|f| f.id == r.id) {
+                if !f.cue.trim().is_empty() {
+                    r.cue = f.cue.clone();
+                }
+                if f.fatigue && r.fatigue_from_rep.is_none() {
+                    r.fatigue_from_rep = r.reps.iter().map(|(i, _)| *i).min();
+                }
+                r.headline = Some(f.headline.clone()).filter(|h| !h.trim().is_empty());
+            }
+        }
+    }
+    out
+}
+
+/// One sentence on how sure the result is overall, with the reasons.
+pub fn confidence(a: &Analysis) -> Confidence {
+    let n = a.frames.len().max(1);
+    let bar_seen = a.frames.iter().filter(|f| f.bar.is_some()).count();
+    let mut bar_conf: Vec<f64> = a.frames.iter().filter_map(|f| f.bar.map(|b| b.conf)).collect();
+    let body_seen = a.frames.iter().filter(|f| f.body.is_some()).count();
+    let bar_share = bar_seen as f64 / n as f64;
+    let body_share = body_seen as f64 / n as f64;
+    let bar_conf = crate::signal::median(&mut bar_conf).unwrap_or(0.0);
+    let mut reasons = Vec::new();
+    let mut level = 3u8;
+    if bar_share < 0.8 {
+        level = level.min(1);
+        reasons.push(format!("the bar was seen in only {:.0}% of frames", 100.0 * bar_share));
+    } else if bar_conf < 0.5 {
+        level = level.min(2);
+        reasons.push(format!("bar tracking was unsure (median match {bar_conf:.2})"));
+    }
+    match a.calibration.source {
+        CalibrationSource::Assumed => {
+            level = level.min(1);
+            reasons.push("the scale was assumed, not measured: cm values are rough".into());
+        }
+        CalibrationSource::User => {
+            reasons.push(format!("scale from the {:.1} cm plate you gave", a.calibration.plate_diameter_cm))
+        }
+        CalibrationSource::Plate => {}
+    }
+    if let Some(aspect) = a.calibration.plate_aspect {
+        if aspect < 0.9 {
+            level = level.min(2);
+            reasons.push(format!("the camera is not square to the bar (plate width/height {aspect:.2})"));
+        }
+    }
+    if body_seen == 0 {
+        level = level.min(2);
+        reasons.push("body points were not tracked: only bar measures are available".into());
+    } else if body_share < 0.7 {
+        level = level.min(2);
+        reasons.push(format!("the body was tracked in {:.0}% of frames", 100.0 * body_share));
+    }
+    if !a.view.usable {
+        level = level.min(2);
+    }
+    Confidence { level, bar_share, bar_conf, body_share, reasons }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Confidence {
+    /// 3 high, 2 medium, 1 low.
+    pub level: u8,
+    pub bar_share: f64,
+    pub bar_conf: f64,
+    pub body_share: f64,
+    pub reasons: Vec<String>,
+}
+
+impl Confidence {
+    pub fn word(&self) -> &'static str {
+        match self.level {
+            3 => "high",
+            2 => "medium",
+            _ => "low",
+        }
+    }
+}
+
+/// The view verdict in words.
+pub fn view_verdict(v: &View) -> String {
+    let kind = match v.kind {
+        ViewKind::Side => "Side view",
+        ViewKind::Oblique => "Oblique view",
+        ViewKind::Front => "Front view",
+        ViewKind::Unknown => "View not checked",
+    };
+    let usable = if v.usable { "usable for form judgements" } else { "faults are not judged from it" };
+    match &v.reason {
+        Some(r) => format!("{kind}: {usable} ({r})."),
+        None => format!("{kind}: {usable}."),
+    }
+}

@@ -1,0 +1,160 @@
+//! Per-frame series every picture draws from, derived once from a result: heights above the
+//! floor in cm, horizontal position from the reference line in cm, and the bar's vertical
+//! velocity. Smoothing matches the rep splitter (`reps::split_reps`), so the velocity a
+//! picture shows is the one the numbers were measured from.
+
+use crate::schema::*;
+use crate::signal;
+
+/// A body point is drawn only when the tracker gave it some confidence (0 = judged hidden).
+pub const MIN_POINT_CONF: f64 = 0.05;
+
+/// The derived tracks of one result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub fps: f64,
+    pub t_s: Vec<f64>,
+    /// Height of the bar (sleeve centre) above the floor, cm.
+    pub bar_height_cm: Vec<Option<f64>>,
+    /// Bar distance from the reference line, cm, + = forward (or image right).
+    pub bar_x_cm: Vec<Option<f64>>,
+    /// Smoothed vertical bar velocity, m/s, + = up.
+    pub bar_velocity_m_s: Vec<Option<f64>>,
+    pub hip_height_cm: Vec<Option<f64>>,
+    pub shoulder_height_cm: Vec<Option<f64>>,
+    pub knee_height_cm: Vec<Option<f64>>,
+    /// The floor in image pixels (y of the plate's lowest point at the first setup).
+    pub floor_y_px: f64,
+    /// The reference line in image pixels (mid-foot, else the bar at the first setup).
+    pub reference_x_px: Option<f64>,
+    pub reference: Reference,
+    /// +1 when + x in cm is image right.
+    pub sign: f64,
+    /// True when any frame has body points.
+    pub has_body: bool,
+}
+
+/// What x = 0 means in the pictures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reference {
+    Midfoot,
+    BarAtSetup,
+    /// Neither mid-foot nor a bar position is known.
+    None,
+}
+
+impl Reference {
+    pub fn label(self) -> &'static str {
+        match self {
+            Reference::Midfoot => "mid-foot",
+            Reference::BarAtSetup => "bar at first setup",
+            Reference::None => "image left edge",
+        }
+    }
+}
+
+impl Series {
+    pub fn new(a: &Analysis) -> Series {
+        let fps = if a.video.fps > 0.0 { a.video.fps } else { 30.0 };
+        let cm = a.calibration.cm_per_px;
+        let n = a.frames.len();
+        let bar_y: Vec<Option<f64>> = a.frames.iter().map(|f| f.bar.map(|b| b.y_px)).collect();
+        let setup_bar = first_setup_bar(a);
+        let radius_px = 0.5 * a.calibration.plate_diameter_cm / cm.max(1e-9);
+        let floor_y_px = match setup_bar {
+            Some(b) => b.y_px + radius_px,
+            None => {
+                let ys: Vec<f64> = bar_y.iter().flatten().copied().collect();
+                signal::quantile(&ys, 0.98).map_or(a.video.height as f64, |y| y + radius_px)
+            }
+        };
+        let (reference_x_px, reference) = match (a.midfoot_x_px, setup_bar) {
+            (Some(m), _) => (Some(m), Reference::Midfoot),
+            (None, Some(b)) => (Some(b.x_px), Reference::BarAtSetup),
+            (None, None) => (None, Reference::None),
+        };
+        let sign = a.facing.map_or(1.0, Facing::sign);
+        let height = |y: f64| (floor_y_px - y) * cm;
+        let bar_height_cm: Vec<Option<f64>> = bar_y.iter().map(|y| y.map(height)).collect();
+        let x0 = reference_x_px.unwrap_or(0.0);
+        let bar_x_cm = a.frames.iter().map(|f| f.bar.map(|b| (b.x_px - x0) * cm * sign)).collect();
+        let point_height = |pick: fn(&Body) -> [f64; 3]| -> Vec<Option<f64>> {
+            a.frames
+                .iter()
+                .map(|f| {
+                    let p = pick(f.body.as_ref()?);
+                    (p[2] >= MIN_POINT_CONF).then(|| height(p[1]))
+                })
+                .collect()
+        };
+        let hip_height_cm = point_height(|b| b.hip);
+        let shoulder_height_cm = point_height(|b| b.shoulder);
+        let knee_height_cm = point_height(|b| b.knee);
+        let has_body = a.frames.iter().any(|f| f.body.is_some());
+        Series {
+            fps,
+            t_s: (0..n).map(|i| i as f64 / fps).collect(),
+            bar_velocity_m_s: vertical_velocity(&bar_height_cm, fps),
+            bar_height_cm,
+            bar_x_cm,
+            hip_height_cm,
+            shoulder_height_cm,
+            knee_height_cm,
+            floor_y_px,
+            reference_x_px,
+            reference,
+            sign,
+            has_body,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.t_s.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.t_s.is_empty()
+    }
+
+    /// The knee's height at the set's setups (median over the reps' setup frames), for the
+    /// "knee" line of the bar-path plot.
+    pub fn knee_height_at_setup(&self, a: &Analysis) -> Option<f64> {
+        let mut v: Vec<f64> = a
+            .reps
+            .iter()
+            .filter_map(|r| {
+                let i = r.setup_frame.unwrap_or(r.liftoff_frame.saturating_sub(1));
+                self.knee_height_cm.get(i).copied().flatten()
+            })
+            .collect();
+        signal::median(&mut v)
+    }
+}
+
+/// Smoothed vertical velocity in m/s from heights in cm, as the rep splitter computes it.
+pub fn vertical_velocity(height_cm: &[Option<f64>], fps: f64) -> Vec<Option<f64>> {
+    let bridged = signal::fill_short_gaps(height_cm, (0.3 * fps).round() as usize);
+    let despiked = signal::median_filter(&bridged, 1);
+    let half = ((0.07 * fps).round() as usize).max(2);
+    signal::local_quadratic(&despiked, 1.0 / fps, half).into_iter().map(|l| l.map(|l| l.rate / 100.0)).collect()
+}
+
+/// The bar at the last frame with a bar at or before the first rep's lift-off.
+fn first_setup_bar(a: &Analysis) -> Option<BarPoint> {
+    let first = a.reps.first()?;
+    let last = first.liftoff_frame.min(a.frames.len().checked_sub(1)?);
+    (0..=last).rev().find_map(|i| a.frames[i].bar)
+}
+
+/// Frame index of a time in seconds, clamped to the video.
+pub fn frame_at(a: &Analysis, t_s: f64) -> usize {
+    let fps = if a.video.fps > 0.0 { a.video.fps } else { 30.0 };
+    ((t_s * fps).round().max(0.0) as usize).min(a.frames.len().saturating_sub(1))
+}
+
+/// First and last frame of a rep (`start_s`..=`end_s`), clamped to the video.
+pub fn rep_frames(a: &Analysis, r: &Rep) -> (usize, usize) {
+    let start = frame_at(a, r.start_s).min(r.liftoff_frame);
+    let end = frame_at(a, r.end_s).max(r.lockout_frame);
+    (start, end.min(a.frames.len().saturating_sub(1)))
+}

@@ -1,0 +1,167 @@
+//! Running the pose networks. The pipeline talks to a small trait so the inference engine
+//! can be swapped (and faked in tests); the default is ONNX Runtime, loaded at run time from
+//! the library the project's set-up installs (the one shipped in PyPI's `onnxruntime` wheel).
+//!
+//! The ONNX files are compiled into the binary: a result never depends on which model file
+//! happens to sit next to it, and nothing is ever downloaded.
+
+use crate::error::{Error, Result};
+use ort::session::builder::GraphOptimizationLevel;
+use ort::session::Session;
+use ort::value::TensorRef;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+pub const DETECTOR_SIZE: usize = 224;
+pub const LANDMARK_SIZE: usize = 256;
+pub const ANCHORS: usize = 2254;
+pub const LANDMARK_ROWS: usize = 39;
+pub const HEATMAP_SIZE: usize = 64;
+
+const DETECTOR_ONNX: &[u8] = include_bytes!("../../../models/pose_detection.onnx");
+const LANDMARK_FULL_ONNX: &[u8] = include_bytes!("../../../models/pose_landmark_full.onnx");
+const LANDMARK_LITE_ONNX: &[u8] = include_bytes!("../../../models/pose_landmark_lite.onnx");
+
+/// The ONNX Runtime release the `ort` crate is built against and the set-up installs.
+pub const ORT_VERSION: &str = "1.31.1";
+/// Environment variable naming the ONNX Runtime library file, overriding the search.
+pub const ORT_LIB_ENV: &str = "FORMCHECK_ORT_LIB";
+
+/// Which landmark network to run: `Full` is the accurate default, `Lite` about twice as fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LandmarkModel {
+    #[default]
+    Full,
+    Lite,
+}
+
+/// Raw detector outputs for one letterboxed frame.
+pub struct DetectorOutput {
+    /// `ANCHORS x 12` regressions (box centre/size, 4 keypoints) in 224-pixel units.
+    pub boxes: Vec<f32>,
+    /// `ANCHORS` score logits.
+    pub scores: Vec<f32>,
+}
+
+/// Raw landmark outputs for one crop.
+pub struct LandmarkOutput {
+    /// `LANDMARK_ROWS x 5`: x, y, z (crop pixels), visibility and presence logits.
+    pub landmarks: Vec<f32>,
+    /// Probability that a person is in the crop.
+    pub presence: f32,
+    /// `64 x 64 x LANDMARK_ROWS` heatmap logits (NHWC).
+    pub heatmap: Vec<f32>,
+}
+
+/// A pose network runner.
+pub trait PoseEngine: Send {
+    /// `input` is NHWC `[1, 224, 224, 3]`, RGB scaled to [-1, 1].
+    fn detect(&mut self, input: &[f32]) -> Result<DetectorOutput>;
+    /// `input` is NHWC `[1, 256, 256, 3]`, RGB scaled to [0, 1].
+    fn landmarks(&mut self, input: &[f32]) -> Result<LandmarkOutput>;
+}
+
+/// ONNX Runtime on one intra-op thread: the other core decodes video.
+pub struct OrtEngine {
+    detector: Session,
+    landmark: Session,
+}
+
+impl OrtEngine {
+    pub fn new(model: LandmarkModel) -> Result<Self> {
+        let env = ensure_runtime()?;
+        let landmark_bytes = match model {
+            LandmarkModel::Full => LANDMARK_FULL_ONNX,
+            LandmarkModel::Lite => LANDMARK_LITE_ONNX,
+        };
+        Ok(OrtEngine {
+            detector: session(env, DETECTOR_ONNX, "the person detector")?,
+            landmark: session(env, landmark_bytes, "the landmark model")?,
+        })
+    }
+}
+
+fn session(env: &ort::environment::Environment, bytes: &[u8], what: &str) -> Result<Session> {
+    let fail = |e: ort::Error| Error::Inference { what: format!("loading {what}"), why: e.to_string() };
+    Session::builder(env)
+        .map_err(fail)?
+        .with_optimization_level(GraphOptimizationLevel::Level3)
+        .map_err(|e| fail(e.into()))?
+        .with_intra_threads(1)
+        .map_err(|e| fail(e.into()))?
+        .with_inter_threads(1)
+        .map_err(|e| fail(e.into()))?
+        .commit_from_memory(bytes)
+        .map_err(fail)
+}
+
+impl PoseEngine for OrtEngine {
+    fn detect(&mut self, input: &[f32]) -> Result<DetectorOutput> {
+        let fail = |e: ort::Error| Error::Inference { what: "running the person detector".into(), why: e.to_string() };
+        let tensor = TensorRef::from_array_view(([1usize, DETECTOR_SIZE, DETECTOR_SIZE, 3], input)).map_err(fail)?;
+        let outputs = self.detector.run(ort::inputs!["input_1" => tensor]).map_err(fail)?;
+        let (_, boxes) = outputs["Identity"].try_extract_tensor::<f32>().map_err(fail)?;
+        let (_, scores) = outputs["Identity_1"].try_extract_tensor::<f32>().map_err(fail)?;
+        Ok(DetectorOutput { boxes: boxes.to_vec(), scores: scores.to_vec() })
+    }
+
+    fn landmarks(&mut self, input: &[f32]) -> Result<LandmarkOutput> {
+        let fail = |e: ort::Error| Error::Inference { what: "running the landmark model".into(), why: e.to_string() };
+        let tensor = TensorRef::from_array_view(([1usize, LANDMARK_SIZE, LANDMARK_SIZE, 3], input)).map_err(fail)?;
+        let outputs = self.landmark.run(ort::inputs!["input_1" => tensor]).map_err(fail)?;
+        let (_, landmarks) = outputs["Identity"].try_extract_tensor::<f32>().map_err(fail)?;
+        let (_, presence) = outputs["Identity_1"].try_extract_tensor::<f32>().map_err(fail)?;
+        let (_, heatmap) = outputs["Identity_3"].try_extract_tensor::<f32>().map_err(fail)?;
+        Ok(LandmarkOutput { landmarks: landmarks.to_vec(), presence: presence[0], heatmap: heatmap.to_vec() })
+    }
+}
+
+/// Loads ONNX Runtime once per process. The environment must outlive every session, so it
+/// is kept in a static.
+fn ensure_runtime() -> Result<&'static ort::environment::Environment> {
+    static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+    let outcome = RUNTIME.get_or_init(|| {
+        let lib = find_runtime_library().ok_or_else(|| "not found".to_string())?;
+        ort::init_from(&lib)
+            .map_err(|e| format!("{}: {e}", lib.display()))?
+            .with_name("formcheck")
+            .build()
+            .map_err(|e| format!("{}: {e}", lib.display()))
+    });
+    outcome.as_ref().map_err(|why| Error::RuntimeMissing { why: why.clone(), searched: runtime_search_path() })
+}
+
+/// Where the ONNX Runtime library is looked for, in order.
+pub fn runtime_search_path() -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(p) = std::env::var_os(ORT_LIB_ENV) {
+        dirs.push(PathBuf::from(p));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            dirs.push(dir.to_path_buf());
+            dirs.push(dir.join("lib"));
+        }
+    }
+    if let Some(data) = crate::data_dir() {
+        dirs.push(data.join("lib"));
+    }
+    dirs
+}
+
+fn find_runtime_library() -> Option<PathBuf> {
+    runtime_search_path().into_iter().find_map(|p| library_in(&p))
+}
+
+fn library_in(path: &Path) -> Option<PathBuf> {
+    if path.is_file() {
+        return Some(path.to_path_buf());
+    }
+    let exact = path.join(format!("libonnxruntime.so.{ORT_VERSION}"));
+    if exact.is_file() {
+        return Some(exact);
+    }
+    let plain = path.join("libonnxruntime.so");
+    plain.is_file().then_some(plain)
+}

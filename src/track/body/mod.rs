@@ -1,0 +1,108 @@
+//! Body points from BlazePose: the person detector finds the lifter, the landmark network
+//! follows them frame to frame from its own previous output, and the detector runs again
+//! only when the lifter is lost. After the frame pass, `post` picks the near side, smooths
+//! without lag, and repairs the points the plate hides.
+
+pub mod crop;
+pub mod detector;
+pub mod engine;
+pub mod landmarks;
+pub mod post;
+pub mod smooth;
+pub mod view;
+
+use crate::error::Result;
+use crop::{InputBuffers, Roi};
+use detector::Detection;
+use engine::PoseEngine;
+use landmarks::PoseFrame;
+use opencv::core::Mat;
+
+/// Below this presence the crop holds no person and tracking is lost (MediaPipe's value).
+const MIN_PRESENCE: f64 = 0.5;
+
+/// Streams frames through the pose networks.
+pub struct BodyTracker {
+    engine: Box<dyn PoseEngine>,
+    anchors: Vec<(f64, f64)>,
+    buffers: InputBuffers,
+    roi: Option<Roi>,
+    frames: Vec<Option<PoseFrame>>,
+    detector_runs: usize,
+}
+
+/// What the frame pass produced: all 33 landmarks per frame (continuous pixel coordinates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawBodyTrack {
+    pub frames: Vec<Option<PoseFrame>>,
+    pub detector_runs: usize,
+}
+
+impl BodyTracker {
+    pub fn new(engine: Box<dyn PoseEngine>) -> Self {
+        BodyTracker {
+            engine,
+            anchors: detector::anchors(),
+            buffers: InputBuffers::default(),
+            roi: None,
+            frames: Vec::new(),
+            detector_runs: 0,
+        }
+    }
+
+    /// Finds the body in the next frame. `bar` is the bar centre in this frame when known:
+    /// among several people, the lifter is the one holding the bar.
+    pub fn push(&mut self, frame: &Mat, bar: Option<(f64, f64)>) -> Result<()> {
+        let tracked = match self.roi {
+            Some(roi) => self.landmarks_in(frame, &roi)?,
+            None => None,
+        };
+        let pose = match tracked {
+            Some(p) => Some(p),
+            None => match self.detect(frame, bar)? {
+                Some(d) => self.landmarks_in(frame, &d.roi())?,
+                None => None,
+            },
+        };
+        self.roi = pose.as_ref().map(PoseFrame::next_roi);
+        self.frames.push(pose);
+        Ok(())
+    }
+
+    fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<PoseFrame>> {
+        if !(roi.side > 8.0) {
+            return Ok(None);
+        }
+        self.buffers.fill_landmark_input(frame, roi)?;
+        let raw = self.engine.landmarks(&self.buffers.landmark)?;
+        let pose = landmarks::decode(&raw, roi);
+        Ok((pose.presence >= MIN_PRESENCE).then_some(pose))
+    }
+
+    fn detect(&mut self, frame: &Mat, bar: Option<(f64, f64)>) -> Result<Option<Detection>> {
+        let letterbox = self.buffers.fill_detector_input(frame)?;
+        let raw = self.engine.detect(&self.buffers.detector)?;
+        self.detector_runs += 1;
+        let people = detector::decode(&raw, &self.anchors, &letterbox);
+        Ok(pick_lifter(&people, bar))
+    }
+
+    pub fn finish(self) -> RawBodyTrack {
+        RawBodyTrack { frames: self.frames, detector_runs: self.detector_runs }
+    }
+}
+
+/// The person holding the bar: nearest to the bar relative to their size; without a bar,
+/// the most confident detection.
+fn pick_lifter(people: &[Detection], bar: Option<(f64, f64)>) -> Option<Detection> {
+    match bar {
+        None => people.first().copied(),
+        Some((bx, by)) => people
+            .iter()
+            .min_by(|a, b| {
+                let d = |p: &Detection| (p.cx - bx).hypot(p.cy - by) / p.w.max(p.h).max(1.0);
+                d(a).total_cmp(&d(b))
+            })
+            .copied(),
+    }
+}
