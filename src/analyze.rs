@@ -13,10 +13,12 @@ use crate::metrics::kinematics::{Frame2Lifter, Kinematics};
 use crate::reps::RepFrames;
 use crate::reps::{self, Partial};
 use crate::schema::*;
-use crate::track::bar::{BarOptions, BarTrack, BarTracker};
+use crate::track::bar::{BarOptions, BarTrack, BarTracker, Hands};
+use crate::track::body::landmarks::PoseFrame;
 use crate::track::body::engine::{LandmarkModel, OrtEngine};
 use crate::track::body::post::BodyTrack;
 use crate::track::body::{post, view, BodyTracker};
+use crate::track::camera::{CameraMotion, CameraTracker};
 use crate::track::FrameImages;
 use crate::video::{self, Video, VideoMeta};
 use opencv::core::Mat;
@@ -59,6 +61,7 @@ pub struct Tracks {
     pub frame_count: usize,
     pub bar: BarTrack,
     pub body: Option<BodyTrack>,
+    pub camera: CameraMotion,
 }
 
 /// Analyses a video file. `progress` is called with (frames done, frames expected).
@@ -79,15 +82,22 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
         None => None,
     };
     let (frames, pool, decoder) = video::spawn_decoder(video, 4);
+    let mut camera = CameraTracker::default();
     let mut gray = Mat::default();
     let mut failure = None;
     for frame in frames.iter() {
+        // The body goes first: its hands tell the bar tracker where to look for the plate,
+        // and the bar of the previous frame tells it which person is the lifter.
         let step = to_gray(&frame.image, &mut gray)
-            .and_then(|_| bar.push(&FrameImages { colour: &frame.image, gray: &gray }))
             .and_then(|_| match body.as_mut() {
                 Some(b) => b.push(&frame.image, bar.latest()),
                 None => Ok(()),
-            });
+            })
+            .and_then(|_| {
+                let hands = body.as_ref().and_then(|b| b.last()).map(hands_of);
+                bar.push(&FrameImages { colour: &frame.image, gray: &gray }, hands)
+            })
+            .and_then(|_| camera.push(&gray, &moving_regions(body.as_ref().and_then(|b| b.last()), &bar)));
         pool.recycle(frame.image);
         if let Err(e) = step {
             failure = Some(e);
@@ -103,9 +113,45 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     decoded?;
     let frame_count = video.frames_read();
     check_length(path, &meta, frame_count)?;
-    let bar = bar.finish()?;
-    let body = body.map(|b| post::finish(b.finish(), &bar.obs, meta.fps));
-    Ok(Tracks { meta, frame_count, bar, body })
+    let raw_body = body.map(BodyTracker::finish);
+    let hands: Vec<Option<Hands>> = match &raw_body {
+        Some(raw) => raw.frames.iter().map(|f| f.as_ref().map(hands_of)).collect(),
+        None => Vec::new(),
+    };
+    let bar = bar.finish(&hands)?;
+    let body = raw_body.map(|raw| post::finish(raw, &bar.obs, meta.fps));
+    Ok(Tracks { meta, frame_count, bar, body, camera: camera.finish() })
+}
+
+/// Regions that move on their own and must not be taken for the background: the lifter
+/// (landmark box grown by a fifth) and every plate being followed.
+fn moving_regions(pose: Option<&PoseFrame>, bar: &BarTracker) -> Vec<opencv::core::Rect> {
+    let mut out = Vec::new();
+    if let Some(p) = pose {
+        let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+        for l in &p.points {
+            (x0, y0, x1, y1) = (x0.min(l.x), y0.min(l.y), x1.max(l.x), y1.max(l.y));
+        }
+        let (gx, gy) = (0.2 * (x1 - x0) + 20.0, 0.2 * (y1 - y0) + 20.0);
+        out.push(rect(x0 - gx, y0 - gy, x1 + gx, y1 + gy));
+    }
+    for e in bar.followed_plates() {
+        let r = 1.3 * e.major();
+        out.push(rect(e.cx - r, e.cy - r, e.cx + r, e.cy + r));
+    }
+    out
+}
+
+fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> opencv::core::Rect {
+    opencv::core::Rect::new(x0 as i32, y0 as i32, (x1 - x0).max(1.0) as i32, (y1 - y0).max(1.0) as i32)
+}
+
+fn hands_of(pose: &PoseFrame) -> Hands {
+    let p = &pose.points;
+    let mid = |a: usize, b: usize| ((p[a].x + p[b].x) / 2.0, (p[a].y + p[b].y) / 2.0);
+    let (s, h) = (mid(11, 12), mid(23, 24));
+    // Continuous landmark coordinates to the bar track's pixel-centre convention.
+    Hands { left: (p[15].x - 0.5, p[15].y - 0.5), right: (p[16].x - 0.5, p[16].y - 0.5), trunk_px: (s.0 - h.0).hypot(s.1 - h.1) }
 }
 
 fn check_hint(options: &AnalyzeOptions, meta: &VideoMeta) -> Result<()> {
@@ -145,8 +191,11 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     let mut notes = Vec::new();
     let calibration = calibrate(&tracks.bar, options);
     let cm = calibration.cm_per_px;
+    // Measurements use positions in the first frame's coordinates, so camera shake and drift
+    // do not count as bar or body motion; the per-frame output stays as recorded.
+    let steady = |i: usize, x: f64, y: f64| tracks.camera.steady(i, x, y);
     let bar_px: Vec<Option<(f64, f64)>> =
-        tracks.bar.obs.iter().map(|o| o.map(|o| (o.ellipse.cx, o.ellipse.cy))).collect();
+        tracks.bar.obs.iter().enumerate().map(|(i, o)| o.map(|o| steady(i, o.ellipse.cx, o.ellipse.cy))).collect();
 
     let height_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| (meta.height as f64 - b.1) * cm)).collect();
     let split = reps::split_reps(&height_cm, fps);
@@ -162,6 +211,14 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
         Some(b) => b.points.clone(),
         None => vec![None; tracks.frame_count],
     };
+    let steady_body: Vec<Option<Body>> =
+        body_points.iter().enumerate().map(|(i, b)| b.map(|b| steady_points(&b, |x, y| steady(i, x, y)))).collect();
+    if tracks.camera.moved() {
+        notes.push(format!(
+            "The camera moved during the set (up to {:.0} px); measurements are corrected for it using the background.",
+            tracks.camera.largest_shift()
+        ));
+    }
     let first_setup_bar = split.reps.first().and_then(|r| setup_bar(&bar_px, r));
     let midfoot = metrics::midfoot::locate(tracks.body.as_ref().and_then(|b| b.foot), first_setup_bar.map(|b| b.0), cm);
     if let Some(n) = midfoot.as_ref().and_then(|m| m.note.clone()) {
@@ -176,7 +233,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
         origin_x_px: midfoot.as_ref().map(|m| m.x_px).or(first_setup_bar.map(|b| b.0)).unwrap_or(0.0),
         origin_y_px: first_setup_bar.map(|b| b.1).unwrap_or(meta.height as f64),
     };
-    let kin = Kinematics::new(fps, &to_lifter, &bar_px, &body_points);
+    let kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body);
     let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();
     let (mut reps, body_metrics) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
     let thresholds = &options.thresholds;
@@ -239,6 +296,24 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             velocity_loss_last_pct: (reps.len() >= 2).then(|| reps.last().map(|r| r.velocity_loss_pct)).flatten(),
         },
         reps,
+    }
+}
+
+/// A body's points moved through `f` (confidences kept).
+fn steady_points(b: &Body, f: impl Fn(f64, f64) -> (f64, f64)) -> Body {
+    let m = |p: [f64; 3]| {
+        let (x, y) = f(p[0], p[1]);
+        [x, y, p[2]]
+    };
+    Body {
+        shoulder: m(b.shoulder),
+        hip: m(b.hip),
+        knee: m(b.knee),
+        ankle: m(b.ankle),
+        heel: m(b.heel),
+        toe: m(b.toe),
+        ear: m(b.ear),
+        wrist: m(b.wrist),
     }
 }
 

@@ -272,7 +272,7 @@ impl History {
             }
             metrics.push(MetricRow { def: *def, baseline, values });
         }
-        regressions.sort_by(|a, b| a.date.cmp(&b.date));
+        regressions.sort_by_key(|r| r.date);
 
         let mut fault_ids: Vec<String> =
             shown.iter().flat_map(|&i| all[i].faults.iter().map(|t| t.fault_id.clone())).collect();
@@ -377,7 +377,7 @@ fn judge(
     mv.verdict = if toward > def.margin + EPS {
         if def.load_sensitive && heavier {
             mv.note = Some(format!(
-                "heavier load than the baseline ({} kg vs {} kg): not flagged",
+                "heavier load than the baseline, {} vs {} kg: not flagged",
                 fmt_kg(s.load_kg.unwrap_or_default()),
                 fmt_kg(base.load_kg.unwrap_or_default())
             ));

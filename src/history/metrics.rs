@@ -121,7 +121,7 @@ pub const METRICS: &[MetricDef] = &[
     },
     MetricDef {
         key: "hip_rise_before_bar_ms",
-        label: "Hip rise before the bar (time)",
+        label: "Hip rise before the bar, time",
         column: "hip_rise_before_bar_ms",
         unit: "ms",
         change_unit: "ms",

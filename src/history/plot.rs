@@ -39,6 +39,11 @@ pub fn draw_trend(c: &Comparison, out: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Enough x labels that plotters puts one on every session (integer positions).
+fn n_labels((lo, hi): (f64, f64)) -> usize {
+    (hi - lo).round() as usize + 1
+}
+
 fn plot_error(why: String) -> Error {
     Error::Plot { what: "the trend plot".into(), why }
 }
@@ -79,13 +84,23 @@ where
         .map_err(err)?;
 
     let areas = body.split_evenly(grid);
+    // Sessions are evenly spaced (one a month is the plan) and labelled with their dates.
     let dates: Vec<NaiveDate> = c.sessions.iter().map(|s| s.date).collect();
-    let day0 = dates.first().copied().unwrap_or_default();
-    let xs: Vec<f64> = dates.iter().map(|d| (*d - day0).num_days() as f64).collect();
-    let span = xs.last().copied().unwrap_or(0.0);
-    let pad = (span * 0.08).max(4.0);
-    let x_range = (-pad, span + pad);
-    let date_label = move |x: &f64| (day0 + chrono::Duration::days(x.round() as i64)).format("%Y-%m-%d").to_string();
+    let n = dates.len().max(1);
+    let xs: Vec<f64> = (0..dates.len()).map(|i| i as f64).collect();
+    let x_range = (-0.5, n as f64 - 0.5);
+    let step = n.div_ceil(5).max(1);
+    let date_label = move |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        let i = i as usize;
+        match dates.get(i) {
+            Some(d) if i % step == 0 || i + 1 == dates.len() => d.format("%Y-%m-%d").to_string(),
+            _ => String::new(),
+        }
+    };
 
     let mut k = 0;
     for row in rows {
@@ -147,7 +162,7 @@ where
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_labels(4)
+        .x_labels(n_labels((x_lo, x_hi)))
         .y_labels(5)
         .x_label_formatter(date_label)
         .label_style((FONT_FAMILY, 12))
@@ -222,7 +237,7 @@ where
         .map_err(err)?;
     chart
         .configure_mesh()
-        .x_labels(4)
+        .x_labels(n_labels((x_lo, x_hi)))
         .y_labels(6)
         .x_label_formatter(date_label)
         .y_label_formatter(&|y| format!("{:.0}%", y * 100.0))

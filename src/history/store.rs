@@ -122,6 +122,10 @@ fn classify(path: &Path, context: &'static str, e: rusqlite::Error) -> Error {
     }
 }
 
+/// What the read-only check learns: application id, user_version, tables, the
+/// `formcheck_meta` format, and the quick_check verdict.
+type FileFacts = (i32, i64, Vec<String>, Option<String>, String);
+
 /// Looks at a file without writing to it: not there, empty, ours, or an error saying what
 /// it is instead. Reads the 100-byte header directly, then (for SQLite files) opens a
 /// read-only connection to check the application id, schema version and tables, and runs
@@ -154,12 +158,11 @@ pub(crate) fn inspect(path: &Path) -> Result<FileState> {
         });
     }
 
-    let ro = match Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-    {
+    let ro = match open_ro(path) {
         Ok(c) => c,
         Err(e) => return Err(classify(path, "opening the database to check it", e)),
     };
-    let check = || -> rusqlite::Result<(i32, i64, Vec<String>, Option<String>, String)> {
+    let check = || -> rusqlite::Result<FileFacts> {
         let app: i32 = ro.pragma_query_value(None, "application_id", |r| r.get(0))?;
         let ver: i64 = ro.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let mut stmt = ro.prepare(
@@ -205,12 +208,48 @@ pub(crate) fn inspect(path: &Path) -> Result<FileState> {
         });
     }
     if quick != "ok" {
-        return Err(Error::HistoryCorrupt { path: p(), why: format!("integrity check: {quick}") });
+        return Err(Error::HistoryCorrupt {
+            path: p(),
+            why: format!(
+                "integrity check: {}",
+                quick.replace("*** in database main ***", "").split_whitespace().collect::<Vec<_>>().join(" ")
+            ),
+        });
     }
     if ver > SCHEMA_VERSION {
         return Err(Error::HistoryTooNew { path: p(), found: ver, supported: SCHEMA_VERSION });
     }
     Ok(FileState::Ours)
+}
+
+/// A read-only connection for checking a file. Without a write-ahead log next to it, the
+/// file alone is the whole database, so it is opened `immutable`: SQLite then creates no
+/// -wal/-shm files and takes no locks, and nothing at all changes on disk. With a log (a
+/// formcheck history in use, or left by a crash) the log must be read too.
+fn open_ro(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if !Path::new(&wal).exists() {
+        if let Some(uri) = immutable_uri(path) {
+            return Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI);
+        }
+    }
+    Connection::open_with_flags(path, flags)
+}
+
+fn immutable_uri(path: &Path) -> Option<String> {
+    let abs = std::path::absolute(path).ok()?;
+    let s = abs.to_str()?;
+    let mut uri = String::from("file:");
+    for c in s.chars() {
+        match c {
+            '%' | '?' | '#' => uri.push_str(&format!("%{:02X}", c as u32)),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Some(uri)
 }
 
 fn is_read_only_error(e: &rusqlite::Error) -> bool {
@@ -437,4 +476,37 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_numbered_one_to_the_schema_version() {
+        let versions: Vec<i64> = MIGRATIONS.iter().map(|m| m.0).collect();
+        assert_eq!(versions, (1..=SCHEMA_VERSION).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn each_migration_applies_to_the_previous_schema() {
+        let conn = Connection::open_in_memory().unwrap();
+        for (version, sql) in MIGRATIONS {
+            conn.execute_batch(sql).unwrap_or_else(|e| panic!("migration {version}: {e}"));
+        }
+        let tables: i64 =
+            conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0)).unwrap();
+        assert!(tables >= 5);
+    }
+
+    #[test]
+    fn the_application_id_reads_fmck() {
+        assert_eq!(&APPLICATION_ID.to_be_bytes(), b"FmCk");
+    }
+
+    #[test]
+    fn uris_escape_what_sqlite_would_read_as_syntax() {
+        let u = immutable_uri(Path::new("/tmp/a%b?c#d.sqlite")).unwrap();
+        assert_eq!(u, "file:/tmp/a%25b%3Fc%23d.sqlite?mode=ro&immutable=1");
+    }
 }

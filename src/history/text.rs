@@ -180,7 +180,7 @@ pub fn comparison(c: &Comparison) -> String {
                 Verdict::Regression => format!(
                     "worse  << REGRESSION: {} toward {}, past the {} margin",
                     d.format_change(v.toward_fault.unwrap_or_default()).trim_start_matches('+'),
-                    fault_words(d),
+                    fault_words(d, v.value),
                     d.format_margin()
                 ),
                 Verdict::NotMeasured => "not measured".into(),
@@ -216,7 +216,8 @@ pub fn comparison(c: &Comparison) -> String {
             }
             let base = c.sessions.iter().position(|x| x.is_baseline).unwrap_or(0);
             let trend = fault_trend(&f.per_session, base);
-            let _ = writeln!(s, "{}{trend}", l.trim_end());
+            let l = if trend.is_empty() { l.trim_end().to_string() } else { l };
+            let _ = writeln!(s, "{l}{trend}");
         }
     }
 
@@ -239,7 +240,7 @@ pub fn comparison(c: &Comparison) -> String {
                 def.format_with_unit(r.value),
                 def.format_with_unit(r.baseline),
                 def.format_change(r.toward_fault).trim_start_matches('+'),
-                fault_words(def),
+                fault_words(def, Some(r.value)),
                 def.format_margin()
             );
             let _ = writeln!(s, "              Cue: {}.", r.cue);
@@ -248,7 +249,11 @@ pub fn comparison(c: &Comparison) -> String {
     s
 }
 
-fn fault_words(d: &super::metrics::MetricDef) -> String {
+/// The fault a metric moves toward; for a two-sided metric, the side `value` is on.
+fn fault_words(d: &super::metrics::MetricDef, value: Option<f64>) -> String {
+    if let (super::metrics::Worse::AwayFrom(c), Some(v), [high, low]) = (d.worse, value, d.faults) {
+        return fault_label(if v >= c { high } else { low });
+    }
     if d.faults.is_empty() {
         match d.key {
             "velocity_loss_pct" => "fatigue".into(),

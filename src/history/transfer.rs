@@ -181,6 +181,7 @@ impl History {
         for (name, sessions) in &prepared {
             let mut done = ImportedLifter { name: name.clone(), inserted: 0, updated: 0 };
             for (s, analysis) in sessions {
+                let (result_json, analysis) = super::canonical_result(analysis);
                 let rec = SessionRecord {
                     lifter: name.clone(),
                     date: s.date,
@@ -188,7 +189,7 @@ impl History {
                     load_kg: s.load_kg,
                     note: s.note.clone(),
                     analysis,
-                    result_json: serde_json::to_string(analysis).expect("an analysis always serialises"),
+                    result_json,
                     saved_at: s.saved_at.clone(),
                     updated_at: s.updated_at.clone(),
                     replace_all: true,

@@ -181,6 +181,14 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -253,21 +261,18 @@ pub fn page(a: &Analysis, plots: &[Plot], video_src: Option<&str>, poster_src: O
         );
     }
     rep_table(&mut h, a);
+    // The fault strip belongs to the rep table; the other plots follow under Pictures.
+    let has_reps = !a.reps.is_empty();
+    let (strip, pictures): (Vec<&Plot>, Vec<&Plot>) = plots.iter().partition(|p| has_reps && p.key == "faults");
+    for p in strip {
+        figure(&mut h, p);
+    }
+    if has_reps {
+        h.push_str("</section>\n");
+    }
     h.push_str("<section id=\"plots\"><h2>Pictures</h2>\n");
-    let b64 = base64::engine::general_purpose::STANDARD;
-    for p in plots {
-        let _ = write!(
-            h,
-            r#"<figure id="plot-{key}"><img src="data:image/png;base64,{data}" width="{w}" height="{hh}" alt="{title}">
-<figcaption>{caption} <a href="{key}.svg">SVG</a> · <a href="{key}.png">PNG</a></figcaption></figure>
-"#,
-            key = p.key,
-            data = b64.encode(&p.png),
-            w = p.size.0,
-            hh = p.size.1,
-            title = esc(&p.title),
-            caption = esc(&p.caption),
-        );
+    for p in pictures {
+        figure(&mut h, p);
     }
     h.push_str("</section>\n");
     notes(&mut h, a);
@@ -282,6 +287,22 @@ pub fn page(a: &Analysis, plots: &[Plot], video_src: Option<&str>, poster_src: O
 "#
     );
     h
+}
+
+fn figure(h: &mut String, p: &Plot) {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let _ = write!(
+        h,
+        r#"<figure id="plot-{key}"><img src="data:image/png;base64,{data}" width="{w}" height="{hh}" alt="{title}">
+<figcaption>{caption} <a href="{key}.svg">SVG</a> · <a href="{key}.png">PNG</a></figcaption></figure>
+"#,
+        key = p.key,
+        data = b64.encode(&p.png),
+        w = p.size.0,
+        hh = p.size.1,
+        title = esc(&p.title),
+        caption = esc(&p.caption),
+    );
 }
 
 fn cards(h: &mut String, a: &Analysis) {
@@ -410,7 +431,7 @@ fn ranked_item(h: &mut String, k: usize, r: &Ranked, n_reps: usize) {
         badge = severity_badge(w.severity),
         seen = esc(&seen),
         worst = esc(&worst),
-        evidence = esc(&w.evidence),
+        evidence = esc(&capitalise(&w.evidence)),
         cue = esc(&r.cue),
     );
 }
@@ -419,40 +440,40 @@ fn rep_table(h: &mut String, a: &Analysis) {
     if a.reps.is_empty() {
         return;
     }
+    // Cells are numbers and fixed words only, so they need no escaping.
     type Col = (&'static str, &'static str, fn(&Rep) -> Option<String>);
     let cols: Vec<Col> = vec![
-        ("Lift-off", "s", |r| Some(format!("{:.2}", r.liftoff_s))),
-        ("Lockout", "s", |r| Some(format!("{:.2}", r.lockout_s))),
+        ("Pull", "s", |r| Some(format!("{:.2}–{:.2}", r.liftoff_s, r.lockout_s))),
         ("ROM", "cm", |r| Some(format!("{:.1}", r.rom_cm))),
         ("Mean", "m/s", |r| Some(format!("{:.2}", r.mean_velocity_m_s))),
         ("Peak", "m/s", |r| Some(format!("{:.2}", r.peak_velocity_m_s))),
         ("Loss", "%", |r| Some(format!("{:.0}", r.velocity_loss_pct))),
-        ("Start vs mid-foot", "cm", |r| r.bar_start_offset_cm.map(|v| format!("{v:+.1}"))),
-        ("Max drift", "cm", |r| {
+        ("Start", "cm vs mid-foot", |r| r.bar_start_offset_cm.map(|v| format!("{v:+.1}"))),
+        ("Max drift", "cm vs mid-foot", |r| {
             r.bar_drift_max_cm.map(|v| {
                 let at = match r.bar_drift_max_at {
-                    Some(DriftAt::BelowKnee) => " ↓knee",
-                    Some(DriftAt::AboveKnee) => " ↑knee",
+                    Some(DriftAt::BelowKnee) => " <span class=\"unit\">below knee</span>",
+                    Some(DriftAt::AboveKnee) => " <span class=\"unit\">above knee</span>",
                     None => "",
                 };
                 format!("{v:+.1}{at}")
             })
         }),
-        ("Drift from start", "cm", |r| {
+        ("Drift", "cm from start", |r| {
             if r.bar_drift_max_cm.is_some() {
                 None
             } else {
                 r.bar_drift_from_start_cm.map(|v| format!("{v:.1}"))
             }
         }),
-        ("Hips before bar", "cm / ms", |r| match (r.hip_rise_before_bar_cm, r.hip_rise_before_bar_ms) {
+        ("Hips early", "cm / ms", |r| match (r.hip_rise_before_bar_cm, r.hip_rise_before_bar_ms) {
             (Some(c), Some(m)) => Some(format!("{c:.1} / {m:.0}")),
             (Some(c), None) => Some(format!("{c:.1}")),
             _ => None,
         }),
-        ("Setup hip height", "ratio", |r| r.setup.hip_height_ratio.map(|v| format!("{v:.2}"))),
-        ("Trunk chord", "% change", |r| r.trunk_chord_change_pct.map(|v| format!("{v:.1}"))),
-        ("Lean back", "°", |r| r.lockout_trunk_lean_back_deg.map(|v| format!("{v:.0}"))),
+        ("Hip height", "setup ratio", |r| r.setup.hip_height_ratio.map(|v| format!("{v:.2}"))),
+        ("Back chord", "% shorter", |r| r.trunk_chord_change_pct.map(|v| format!("{v:.1}"))),
+        ("Lean back", "° at lockout", |r| r.lockout_trunk_lean_back_deg.map(|v| format!("{v:.0}"))),
     ];
     let shown: Vec<&Col> = cols.iter().filter(|(_, _, f)| a.reps.iter().any(|r| f(r).is_some())).collect();
     h.push_str("<section id=\"reps\"><h2>Rep by rep</h2>\n<div class=\"scroll\"><table class=\"reps\">\n<thead><tr><th>Rep</th>");
@@ -468,7 +489,7 @@ fn rep_table(h: &mut String, a: &Analysis) {
             c.0, c.1, c.2, r.index
         );
         for (_, _, f) in &shown {
-            let _ = write!(h, "<td>{}</td>", esc(&f(r).unwrap_or_else(|| "—".into())));
+            let _ = write!(h, "<td>{}</td>", f(r).unwrap_or_else(|| "—".into()));
         }
         h.push_str("<td class=\"faults\">");
         if r.faults.is_empty() {
@@ -489,7 +510,7 @@ fn rep_table(h: &mut String, a: &Analysis) {
         }
         h.push_str("</td></tr>\n");
     }
-    h.push_str("</tbody></table></div></section>\n");
+    h.push_str("</tbody></table></div>\n");
 }
 
 fn notes(h: &mut String, a: &Analysis) {
@@ -535,8 +556,10 @@ li.fault p { margin: 4px 0 0; }
 .chip { margin: 1px 2px; font-weight: 500; }
 p.empty { background:#fff; border:1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .scroll { overflow-x: auto; background:#fff; border:1px solid var(--line); border-radius: 8px; }
-table.reps { border-collapse: collapse; width: 100%; font-size: 14.5px; }
-table.reps th, table.reps td { padding: 8px 10px; text-align: right; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table.reps { border-collapse: collapse; width: 100%; font-size: 14px; }
+table.reps th, table.reps td { padding: 7px 8px; text-align: right; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table.reps td.faults { min-width: 180px; }
+#reps figure { margin-top: 14px; }
 table.reps th { background: #fafbfc; font-weight: 600; vertical-align: bottom; }
 table.reps td.faults, table.reps th:last-child { text-align: left; white-space: normal; }
 table.reps td.rep { font-weight: 700; text-align: left; }

@@ -165,6 +165,7 @@ pub(crate) struct LegendEntry {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum LegendKind {
     Line(u32),
+    Dashed(u32),
     Dot,
     Triangle,
     Square,
@@ -184,6 +185,14 @@ pub(crate) fn legend<DB: DrawingBackend>(
         match e.kind {
             LegendKind::Line(w) => {
                 area.draw(&PathElement::new([(x, cy), (x + 26, cy)], ShapeStyle::from(&c).stroke_width(w)))?
+            }
+            LegendKind::Dashed(w) => {
+                for k in 0..3 {
+                    area.draw(&PathElement::new(
+                        [(x + k * 10, cy), (x + k * 10 + 6, cy)],
+                        ShapeStyle::from(&c).stroke_width(w),
+                    ))?;
+                }
             }
             LegendKind::Dot => area.draw(&Circle::new((x + 13, cy), 6, c.filled()))?,
             LegendKind::Triangle => area.draw(&TriangleMarker::new((x + 13, cy), 8, c.filled()))?,

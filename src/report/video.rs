@@ -314,8 +314,9 @@ impl<'a> Annotator<'a> {
         let mut base = 0;
         let sz = imgproc::get_text_size(label, FONT, scale, th, &mut base)?;
         let pad = self.px(6.0);
-        let bx = (x as i32 + pad).min(self.a.video.width as i32 - sz.width - 2 * pad);
-        let by = (self.s.floor_y_px.min(h) as i32 - sz.height - 3 * pad).max(0);
+        let bx = (x as i32 + self.px(8.0)).min(self.a.video.width as i32 - sz.width - 2 * pad);
+        // At the bottom edge, below the feet.
+        let by = (h as i32 - sz.height - 2 * pad - self.px(4.0)).max(0);
         let r = Rect::new(bx, by, sz.width + 2 * pad, sz.height + 2 * pad);
         self.panel(img, r, PANEL, 0.7)?;
         text(img, label, Point::new(bx + pad, by + pad + sz.height), scale, WHITE, th)
@@ -327,7 +328,7 @@ impl<'a> Annotator<'a> {
             let (start, end) = rep_frames(self.a, r);
             if (start..=end).contains(&i) {
                 let from = start.max(r.liftoff_frame.saturating_sub((0.3 * self.s.fps) as usize));
-                return (from, Some(k));
+                return (from.min(i), Some(k));
             }
         }
         (i.saturating_sub((2.0 * self.s.fps) as usize), None)

@@ -2,6 +2,7 @@
 
 pub mod bar;
 pub mod body;
+pub mod camera;
 pub mod image;
 
 use opencv::core::Mat;

@@ -158,3 +158,28 @@ fn attr<'a>(el: &'a str, name: &str) -> Option<&'a str> {
 pub fn hex(c: plotters::style::RGBColor) -> String {
     format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
 }
+
+/// The text of every `<text>` element of an SVG, trimmed and unescaped.
+pub fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let start = t.find('>')? + 1;
+            let end = t.find("</text>")?;
+            Some(
+                t[start..end]
+                    .trim()
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&#39;", "'")
+                    .replace("&amp;", "&"),
+            )
+        })
+        .collect()
+}
+
+/// True when some `<text>` of the SVG is exactly `s`.
+pub fn svg_has_text(svg: &str, s: &str) -> bool {
+    svg_texts(svg).iter().any(|t| t == s)
+}

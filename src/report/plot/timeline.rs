@@ -98,7 +98,7 @@ impl TimelineFigure<'_> {
             item("hip", LegendKind::Line(3), HIP_COLOUR)?;
             item("shoulder", LegendKind::Line(2), SHOULDER_COLOUR)?;
         }
-        item("lift-off", LegendKind::Line(2), LIKELY_COLOUR)?;
+        item("lift-off", LegendKind::Dashed(2), LIKELY_COLOUR)?;
         item("pull (lift-off to lockout)", LegendKind::Swatch, RGBColor(236, 239, 243))?;
         Ok(())
     }

@@ -136,7 +136,7 @@ impl VelocityFigure<'_> {
             entries.push(LegendEntry {
                 label: format!("{FATIGUE_LOSS_PCT:.0}% below the best mean"),
                 colour: LIKELY_COLOUR,
-                kind: LegendKind::Line(2),
+                kind: LegendKind::Dashed(2),
             });
         }
         for e in &entries {

@@ -82,8 +82,9 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
 pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
     let mut best = fit;
     let mut scale = 1.08;
-    // A hub is about a fifth of a plate's diameter; look out to 3x and keep the outermost.
-    while scale <= 3.0 {
+    // A collar or painted ring can be a fifth of the plate or less; look out to 5x and keep
+    // the outermost rim seen all round.
+    while scale <= 5.0 {
         let guess = Ellipse { a: fit.ellipse.a * scale, b: fit.ellipse.b * scale, ..fit.ellipse };
         if let Some(outer) = refine_rim(view, guess, RimSearch { band: 0.05, min_contrast: 6.0, ..Default::default() })
         {
@@ -116,14 +117,15 @@ fn merge_concentric(mut fits: Vec<RimFit>) -> Vec<RimFit> {
     kept
 }
 
-/// The plate around a point the user gave: scans ring radii for the one whose edge is seen
-/// all round, then fits its rim.
-pub fn plate_at(frame: &FrameImages, x: f64, y: f64) -> Result<Option<RimFit>> {
+/// The plate around a point (given by the user, or the lifter's hands): scans ring radii
+/// (within `radii` when given) for the one whose edge is seen all round, then fits its rim.
+pub fn plate_at(frame: &FrameImages, x: f64, y: f64, radii: Option<(f64, f64)>) -> Result<Option<RimFit>> {
     let view = ImageView::from_mat(frame.colour)?;
     let short = view.width.min(view.height) as f64;
+    let (lo, hi) = radii.unwrap_or(((MIN_RADIUS_SHARE * short).max(6.0), MAX_RADIUS_SHARE * short));
     let mut best: Option<RimFit> = None;
-    let mut r = (MIN_RADIUS_SHARE * short).max(6.0);
-    while r <= MAX_RADIUS_SHARE * short {
+    let mut r = lo.max(6.0);
+    while r <= hi {
         let guess = Ellipse::circle(x, y, r);
         if let Some(fit) = refine_rim(&view, guess, RimSearch { band: 0.12, ..Default::default() }) {
             let near_hint = (fit.ellipse.cx - x).hypot(fit.ellipse.cy - y) < 0.4 * fit.ellipse.b;
@@ -178,7 +180,7 @@ mod tests {
     fn finds_the_plate_around_a_hint() {
         let (w, h) = (400, 300);
         let img = disc_image(w, h, Ellipse::circle(210.0, 160.0, 60.0), 200, 60);
-        let fit = plate_at(&frame(&mat_from(&img, w, h)), 215.0, 150.0).unwrap().unwrap();
+        let fit = plate_at(&frame(&mat_from(&img, w, h)), 215.0, 150.0, None).unwrap().unwrap();
         assert!((fit.ellipse.cx - 210.0).abs() < 0.5 && (fit.ellipse.b - 60.0).abs() < 1.0, "{fit:?}");
     }
 

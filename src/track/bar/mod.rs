@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::track::image::ImageView;
 use crate::track::FrameImages;
 use opencv::core::Mat;
+use opencv::prelude::*;
 use plate::{PlateObs, PlateTracker};
 use rim::RimFit;
 use std::path::PathBuf;
@@ -113,30 +114,35 @@ impl BarTracker {
         BarTracker { options, fps, path, hypotheses: Vec::new(), frames: 0, followed: 0 }
     }
 
-    pub fn push(&mut self, frame: &FrameImages) -> Result<()> {
+    /// Follows the plates into the next frame. `hands` is where the lifter's hands are in
+    /// this frame when the body is known: the bar end projects onto them, so a plate that
+    /// the circle search misses (cut off by the frame, many-sided, low contrast) is looked for
+    /// there.
+    pub fn push(&mut self, frame: &FrameImages, hands: Option<Hands>) -> Result<()> {
         let index = self.frames;
         self.frames += 1;
         let view = ImageView::from_mat(frame.colour)?;
         if self.hypotheses.is_empty() {
-            return self.start(frame, index);
+            return self.start(frame, index, hands);
         }
         for h in &mut self.hypotheses {
             h.step(frame, &view)?;
         }
         self.reseat_lost(frame, index)?;
+        self.look_at_hands(frame, index, hands)?;
         self.give_up_lost();
         Ok(())
     }
 
     /// Looks for plates on the first frame, then every few frames until one is found.
-    fn start(&mut self, frame: &FrameImages, index: usize) -> Result<()> {
+    fn start(&mut self, frame: &FrameImages, index: usize, hands: Option<Hands>) -> Result<()> {
         let every = (self.fps / 5.0).round().max(1.0) as usize;
         if index % every != 0 || index as f64 > SEARCH_SECONDS * self.fps {
             return Ok(());
         }
-        let fits = match self.options.hint {
+        let mut fits = match self.options.hint {
             Some((x, y)) => {
-                let fit = detect::plate_at(frame, x, y)?;
+                let fit = detect::plate_at(frame, x, y, None)?;
                 if fit.is_none() && index == 0 {
                     return Err(Error::NoPlateAtHint { x, y });
                 }
@@ -144,10 +150,48 @@ impl BarTracker {
             }
             None => detect::detect_plates(frame, MAX_CANDIDATES)?,
         };
+        if self.options.hint.is_none() {
+            for fit in plates_at_hands(frame, hands)? {
+                if !fits.iter().any(|f| same_plate(f, &fit)) {
+                    fits.push(fit);
+                }
+            }
+        }
         for fit in fits {
-            if let Ok(h) = Hypothesis::new(frame.gray, &fit, index) {
-                self.hypotheses.push(h);
-                self.followed += 1;
+            self.follow(frame, &fit, index);
+        }
+        Ok(())
+    }
+
+    fn follow(&mut self, frame: &FrameImages, fit: &RimFit, index: usize) {
+        if let Ok(h) = Hypothesis::new(frame.gray, fit, index) {
+            self.hypotheses.push(h);
+            self.followed += 1;
+        }
+    }
+
+    /// During the first seconds, when no followed plate is at the lifter's hands, looks for
+    /// one there (the body may be found only after the first frame).
+    fn look_at_hands(&mut self, frame: &FrameImages, index: usize, hands: Option<Hands>) -> Result<()> {
+        let every = (self.fps / 3.0).round().max(1.0) as usize;
+        let Some(h) = hands else { return Ok(()) };
+        if self.options.hint.is_some() || index % every != 0 || index as f64 > SEARCH_SECONDS * self.fps {
+            return Ok(());
+        }
+        let near_hands = |e: &rim::Ellipse| {
+            let d = |p: (f64, f64)| (p.0 - e.cx).hypot(p.1 - e.cy);
+            d(h.left).min(d(h.right)) < 0.6 * e.major()
+        };
+        if self.hypotheses.iter().any(|x| x.tracker.lost_for() == 0 && near_hands(&x.tracker.ellipse())) {
+            return Ok(());
+        }
+        for fit in plates_at_hands(frame, hands)? {
+            let known = self.hypotheses.iter().any(|x| {
+                let e = x.tracker.ellipse();
+                (e.cx - fit.ellipse.cx).hypot(e.cy - fit.ellipse.cy) < 0.3 * e.major()
+            });
+            if !known && self.hypotheses.len() < 2 * MAX_CANDIDATES {
+                self.follow(frame, &fit, index);
             }
         }
         Ok(())
@@ -206,18 +250,27 @@ impl BarTracker {
         }
     }
 
+    /// Every plate being followed, where it is now.
+    pub fn followed_plates(&self) -> impl Iterator<Item = rim::Ellipse> + '_ {
+        self.hypotheses.iter().map(|h| h.tracker.ellipse())
+    }
+
     /// Where the bar most likely is in the latest frame (the most barbell-like plate so far).
     pub fn latest(&self) -> Option<(f64, f64)> {
         let best = self.hypotheses.iter().max_by(|a, b| a.bar_score().total_cmp(&b.bar_score()))?;
         best.obs.last().copied().flatten().map(|o| (o.ellipse.cx, o.ellipse.cy))
     }
 
-    /// The bar's track, chosen among the plates followed.
-    pub fn finish(self) -> Result<BarTrack> {
+    /// The bar's track, chosen among the plates followed. `hands` gives, per frame, where the
+    /// lifter's hands are when the body is known: the bar is in them (in a side view the bar
+    /// end projects onto the hands), which tells the plate from a round head or knee that
+    /// also moves up and down.
+    pub fn finish(self, hands: &[Option<Hands>]) -> Result<BarTrack> {
         let frames = self.frames;
         let candidates_followed = self.followed;
+        let score = |h: &Hypothesis| h.bar_score() * hands_factor(h, hands);
         let best =
-            self.hypotheses.into_iter().max_by(|a, b| a.bar_score().total_cmp(&b.bar_score())).ok_or_else(|| {
+            self.hypotheses.into_iter().max_by(|a, b| score(a).total_cmp(&score(b))).ok_or_else(|| {
                 Error::NoPlate {
                     path: self.path.clone(),
                     frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
@@ -229,6 +282,62 @@ impl BarTracker {
         let (plate_diameter_px, plate_aspect) = plate_size(&obs);
         Ok(BarTrack { obs, plate_diameter_px, plate_aspect, travel_diameters, candidates_followed })
     }
+}
+
+/// Plates centred at the lifter's hands, sized like a plate next to that body (a 45 cm plate
+/// is about as wide as the trunk is long; perspective and smaller plates widen the range).
+fn plates_at_hands(frame: &FrameImages, hands: Option<Hands>) -> Result<Vec<RimFit>> {
+    let Some(h) = hands else { return Ok(Vec::new()) };
+    let (w, ht) = (frame.colour.cols() as f64, frame.colour.rows() as f64);
+    let radii = (0.2 * h.trunk_px, 0.9 * h.trunk_px);
+    let mut out: Vec<RimFit> = Vec::new();
+    for (x, y) in [h.left, h.right] {
+        if !(0.0..w).contains(&x) || !(0.0..ht).contains(&y) || !(h.trunk_px > 10.0) {
+            continue;
+        }
+        if let Some(fit) = detect::plate_at(frame, x, y, Some(radii))? {
+            if !out.iter().any(|f| same_plate(f, &fit)) {
+                out.push(fit);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn same_plate(a: &RimFit, b: &RimFit) -> bool {
+    (a.ellipse.cx - b.ellipse.cx).hypot(a.ellipse.cy - b.ellipse.cy) < 0.3 * a.ellipse.major()
+        && (a.ellipse.major() / b.ellipse.major() - 1.0).abs() < 0.2
+}
+
+/// Where the lifter's hands are in one frame: both wrists, and the trunk length as a scale.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hands {
+    pub left: (f64, f64),
+    pub right: (f64, f64),
+    pub trunk_px: f64,
+}
+
+/// How well a followed circle fits the lifter's barbell given the body: its centre near the
+/// hands (in a side view the bar end projects onto them; a camera above or below the bar
+/// shifts it a little), and its size that of a plate next to that body (a 45 cm plate is
+/// about as wide as the trunk is long). A round head, a knee or a collar fails one of the
+/// two. 1 without a body.
+fn hands_factor(h: &Hypothesis, hands: &[Option<Hands>]) -> f64 {
+    let mut near = Vec::new();
+    let mut size = Vec::new();
+    for (o, hand) in h.obs.iter().zip(hands) {
+        let (Some(o), Some(hand)) = (o.as_ref(), hand.as_ref()) else { continue };
+        let trunk = hand.trunk_px.max(1.0);
+        let dist = |p: (f64, f64)| (p.0 - o.ellipse.cx).hypot(p.1 - o.ellipse.cy);
+        near.push(dist(hand.left).min(dist(hand.right)) / trunk);
+        size.push(2.0 * o.ellipse.major() / trunk);
+    }
+    let (Some(d), Some(ratio)) = (crate::signal::median(&mut near), crate::signal::median(&mut size)) else {
+        return 1.0;
+    };
+    let at_hands = 1.0 / (1.0 + d * d);
+    let plate_sized = (-(ratio / 0.95).ln().powi(2) / (2.0 * 0.4f64.powi(2))).exp();
+    at_hands * plate_sized
 }
 
 /// Median diameter and roundness over confident frames that measured the size.

@@ -87,6 +87,11 @@ impl BodyTracker {
         Ok(pick_lifter(&people, bar))
     }
 
+    /// The pose found in the latest frame.
+    pub fn last(&self) -> Option<&PoseFrame> {
+        self.frames.last().and_then(Option::as_ref)
+    }
+
     pub fn finish(self) -> RawBodyTrack {
         RawBodyTrack { frames: self.frames, detector_runs: self.detector_runs }
     }
