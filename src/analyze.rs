@@ -14,8 +14,8 @@ use crate::reps::RepFrames;
 use crate::reps::{self, Partial};
 use crate::schema::*;
 use crate::track::bar::{BarOptions, BarTrack, BarTracker, Hands};
-use crate::track::body::landmarks::PoseFrame;
 use crate::track::body::engine::{LandmarkModel, OrtEngine};
+use crate::track::body::landmarks::PoseFrame;
 use crate::track::body::post::BodyTrack;
 use crate::track::body::{post, view, BodyTracker};
 use crate::track::camera::{CameraMotion, CameraTracker};
@@ -151,7 +151,11 @@ fn hands_of(pose: &PoseFrame) -> Hands {
     let mid = |a: usize, b: usize| ((p[a].x + p[b].x) / 2.0, (p[a].y + p[b].y) / 2.0);
     let (s, h) = (mid(11, 12), mid(23, 24));
     // Continuous landmark coordinates to the bar track's pixel-centre convention.
-    Hands { left: (p[15].x - 0.5, p[15].y - 0.5), right: (p[16].x - 0.5, p[16].y - 0.5), trunk_px: (s.0 - h.0).hypot(s.1 - h.1) }
+    Hands {
+        left: (p[15].x - 0.5, p[15].y - 0.5),
+        right: (p[16].x - 0.5, p[16].y - 0.5),
+        trunk_px: (s.0 - h.0).hypot(s.1 - h.1),
+    }
 }
 
 fn check_hint(options: &AnalyzeOptions, meta: &VideoMeta) -> Result<()> {

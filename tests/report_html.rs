@@ -155,12 +155,9 @@ fn report_opens_in_headless_chromium_with_every_image_and_the_video() {
     let report_dir = dir.join("report");
     let video = dir.join("annotated.mp4");
     let written = write_annotated(a, input, &video, &mut |_, _| {}).unwrap();
-    let files = write_report(
-        a,
-        &report_dir,
-        Some(VideoRef { path: &video, poster_jpg: written.poster_jpg.as_deref() }),
-    )
-    .unwrap();
+    let files =
+        write_report(a, &report_dir, Some(VideoRef { path: &video, poster_jpg: written.poster_jpg.as_deref() }))
+            .unwrap();
     let page = std::fs::read_to_string(&files.html).unwrap();
     assert!(page.contains("src=\"../annotated.mp4\""), "video referenced relatively");
     assert!(page.contains("poster=\"poster.jpg\""));
@@ -207,4 +204,34 @@ fn report_opens_in_headless_chromium_with_every_image_and_the_video() {
     assert!(s.colours > 500, "screenshot looks blank ({} colours)", s.colours);
     assert!(s.ink_share > 0.2, "screenshot mostly empty");
     println!("report screenshot: {}", shot.display());
+}
+
+#[test]
+fn the_pipelines_ranking_and_units_are_honoured() {
+    let mut a = fixture();
+    // The pipeline judged early hips by time (ms), not distance.
+    for r in &mut a.reps {
+        for f in r.faults.iter_mut().filter(|f| f.id == "hips_rise_early") {
+            f.value = 400.0;
+            f.threshold = 150.0;
+        }
+    }
+    a.summary.fix_first = vec![formcheck::schema::FixItem {
+        id: "hips_rise_early".into(),
+        fault: 4,
+        likely_reps: vec![3],
+        watch_reps: vec![],
+        confidence: 0.8,
+        fatigue: false,
+        headline: "Hips before the bar: fix the start first".into(),
+        cue: "Push the floor away.".into(),
+    }];
+    let h = html::page(&a, &[], None, None);
+    let drift = h.find("data-fault=\"bar_drift\"").unwrap();
+    let hips = h.find("data-fault=\"hips_rise_early\"").unwrap();
+    assert!(hips < drift, "summary.fix_first decides the order");
+    assert!(h.contains("Hips before the bar: fix the start first"), "the pipeline's headline");
+    assert!(h.contains("<strong>Cue:</strong> Push the floor away."), "the pipeline's cue");
+    assert!(h.contains("worst 400 ms against a threshold of 150 ms"), "unit follows the threshold");
+    assert!(h.contains("Hips early 400 ms"), "rep table chip");
 }

@@ -62,8 +62,9 @@ fn annotated_video_is_h264_with_the_inputs_frames_size_and_rate() {
 
     // A poster frame for the report, as a JPEG of the video's size.
     let poster = w.poster_jpg.as_deref().expect("a poster frame");
-    let img = opencv::imgcodecs::imdecode(&opencv::core::Vector::<u8>::from_slice(poster), opencv::imgcodecs::IMREAD_COLOR)
-        .unwrap();
+    let img =
+        opencv::imgcodecs::imdecode(&opencv::core::Vector::<u8>::from_slice(poster), opencv::imgcodecs::IMREAD_COLOR)
+            .unwrap();
     assert_eq!((img.cols() as u32, img.rows() as u32), (a.video.width, a.video.height), "poster size");
 }
 
@@ -92,7 +93,11 @@ fn annotations_are_drawn_where_they_belong() {
     // The hip joint is marked in the hip colour (BGR), drawn on the hip point.
     let hip = a.frames[i].body.unwrap().hip;
     let p = px(&ann, hip[0].round() as i32, hip[1].round() as i32);
-    let hip_bgr = [formcheck::report::plot::HIP_COLOUR.2, formcheck::report::plot::HIP_COLOUR.1, formcheck::report::plot::HIP_COLOUR.0];
+    let hip_bgr = [
+        formcheck::report::plot::HIP_COLOUR.2,
+        formcheck::report::plot::HIP_COLOUR.1,
+        formcheck::report::plot::HIP_COLOUR.0,
+    ];
     let dist: i32 = (0..3).map(|c| (p[c] as i32 - hip_bgr[c] as i32).abs()).sum();
     assert!(dist < 90, "hip dot colour {p:?} vs {hip_bgr:?}");
 

@@ -304,6 +304,13 @@ pub(crate) fn open_rw(path: &Path) -> Result<Connection> {
 /// since [`inspect`]).
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
     let sql = sql_error(path, "preparing the database");
+    // Up to date (the usual case): nothing to write, so take no write lock; a reader then
+    // never waits for a saver.
+    let app: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(&sql)?;
+    let ver: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(&sql)?;
+    if app == APPLICATION_ID && ver == SCHEMA_VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&sql)?;
     let app: i32 = tx.pragma_query_value(None, "application_id", |r| r.get(0)).map_err(&sql)?;
     let ver: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(&sql)?;

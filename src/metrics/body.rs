@@ -11,8 +11,12 @@ use crate::schema::DriftAt;
 pub const STILL_CM_S: f64 = 6.0;
 /// The setup is looked for this long before lift-off (s).
 const SETUP_WINDOW_S: f64 = 1.5;
-/// Hip rise that marks the start of the hips moving up (cm).
-const HIP_RISE_ONSET_CM: f64 = 0.5;
+/// The hips have left their low point once they are this far above it (cm): above landmark
+/// jitter after smoothing, below any real rise.
+const HIP_BAND_CM: f64 = 0.3;
+/// Hips that rise less than this before lift-off (cm) are settling into the pull, not rising
+/// early: a couple of centimetres is within what a braced setup and landmark drift give.
+const EARLY_RISE_CM: f64 = 2.0;
 /// The early-pull window for the lift-off acceleration spike (s).
 const LIFTOFF_SPIKE_S: f64 = 0.15;
 /// A hip dip is looked for this long before lift-off (s).
@@ -80,12 +84,42 @@ pub fn knee_pass_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
     })
 }
 
+/// When the hips rose at least `EARLY_RISE_CM` before lift-off: the last frame they were
+/// still at their low point (they start up on the next frame). `None` when they did not.
+fn hips_low(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
+    let from = rep.start.max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
+    let on_floor = |i: usize| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM);
+    let window: Vec<(usize, f64)> =
+        (from..rep.liftoff).filter(|&i| on_floor(i)).filter_map(|i| hip_y(k, i).map(|h| (i, h))).collect();
+    let before = hip_y(k, rep.liftoff.saturating_sub(1))?;
+    // The rise counts from the lowest point after which the hips only went up.
+    let (mut low_at, mut low) = (None, f64::MAX);
+    for &(i, h) in &window {
+        if h < low {
+            (low_at, low) = (Some(i), h);
+        }
+    }
+    low_at?;
+    if before - low < EARLY_RISE_CM {
+        return None;
+    }
+    let crossing = window.iter().find(|w| w.0 > low_at.unwrap() && w.1 >= low + EARLY_RISE_CM / 2.0)?.0;
+    window.iter().rev().find(|w| w.0 < crossing && w.1 <= low + HIP_BAND_CM).map(|w| w.0)
+}
+
 pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, lowering_start: usize) -> BodyRepMetrics {
     let mut m = BodyRepMetrics {
         setup_frame: setup_frame(k, rep),
         knee_pass_frame: knee_pass_frame(k, rep),
         ..Default::default()
     };
+    // When the hips rose before the bar, the setup is where they were lowest, not the last
+    // still frame (a slow rise can pass for still).
+    if let Some(last_low) = hips_low(k, rep) {
+        if m.setup_frame.is_none_or(|s| s > last_low) {
+            m.setup_frame = Some(last_low);
+        }
+    }
     let setup = m.setup_frame;
     let sref = setup.unwrap_or(rep.liftoff.saturating_sub(1));
     m.hold_before_liftoff_ms = Some(match setup {
@@ -112,13 +146,20 @@ pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, loweri
 }
 
 /// Hip rise from the setup to the frame before lift-off, and how long before lift-off the
-/// hips started up.
+/// hips were already up: from the first frame they stayed half a centimetre above the setup
+/// (faults.md's lift-off rule applied to the hips). The hip heights are median-filtered over
+/// five frames first, so one jittery frame cannot start the rise early.
 fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetrics) {
     let (Some(h0), Some(h1)) = (hip_y(k, sref), hip_y(k, rep.liftoff.saturating_sub(1).max(sref))) else { return };
     m.hip_rise_before_bar_cm = Some(h1 - h0);
-    // The onset is the first frame from which the hips stay above setup + onset.
-    let onset =
-        (sref..=rep.liftoff).rev().take_while(|&i| hip_y(k, i).is_some_and(|h| h - h0 >= HIP_RISE_ONSET_CM)).last();
+    let onset = hips_low(k, rep).and_then(|low| {
+        let from = low.saturating_sub(2);
+        let raw: Vec<Option<f64>> = (from..rep.liftoff).map(|i| hip_y(k, i)).collect();
+        let steady = crate::signal::median_filter(&raw, 2);
+        let at = |i: usize| steady.get(i - from).copied().flatten();
+        let base = at(low)?;
+        (low..rep.liftoff).rev().take_while(|&i| at(i).is_some_and(|h| h >= base + LIFTOFF_RISE_CM)).last()
+    });
     m.hip_rise_before_bar_ms = Some(onset.map_or(0.0, |i| (rep.liftoff - i) as f64 * 1000.0 / k.fps));
 }
 

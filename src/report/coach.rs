@@ -10,6 +10,8 @@ pub struct FaultInfo {
     /// Number in shared/docs/faults.md.
     pub number: u8,
     pub name: &'static str,
+    /// A few words, for table chips.
+    pub short: &'static str,
     /// Unit of `Fault::value` and of the rep's measurement.
     pub unit: &'static str,
     /// How much fixing it matters beyond how often it shows: spine load first.
@@ -24,6 +26,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         id: "lumbar_rounding",
         number: 1,
         name: "Lower back rounding",
+        short: "Back rounding",
         unit: "%",
         priority: 1.5,
         cue: "Brace before the pull; lighter load until the back stays neutral; hinge, don't reach.",
@@ -32,6 +35,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         id: "lumbar_hyperextension",
         number: 2,
         name: "Leaning back at lockout",
+        short: "Leaning back",
         unit: "°",
         priority: 0.9,
         cue: "Ribs down, abs braced; finish with the glutes and stand tall.",
@@ -40,6 +44,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         id: "bar_drift",
         number: 3,
         name: "Bar drifting forward",
+        short: "Bar drift",
         unit: "cm",
         priority: 1.3,
         cue: "Engage the lats (\"bend the bar around your legs\"); brush the shins and thighs.",
@@ -48,6 +53,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         id: "hips_too_high",
         number: 4,
         name: "Hips too high at setup",
+        short: "Hips high",
         unit: "",
         priority: 1.0,
         cue: "Shins vertical, hips above the knees and below the shoulders.",
@@ -56,6 +62,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         id: "hips_too_low",
         number: 4,
         name: "Hips too low at setup",
+        short: "Hips low",
         unit: "",
         priority: 1.0,
         cue: "Shins vertical, hips above the knees and below the shoulders.",
@@ -64,6 +71,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         id: "hips_rise_early",
         number: 4,
         name: "Hips rising before the bar",
+        short: "Hips early",
         unit: "cm",
         priority: 1.25,
         cue: "Push the floor away so hips and shoulders rise together.",
@@ -72,6 +80,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         id: "jerked_liftoff",
         number: 5,
         name: "Jerking the bar off the floor",
+        short: "Jerked start",
         unit: "×",
         priority: 1.1,
         cue: "Take the slack out: pull until bar and plates are loaded, then drive the floor away.",
@@ -104,17 +113,55 @@ pub fn rep_measure(rep: &Rep, id: &str) -> Option<f64> {
     }
 }
 
-/// Formats a fault's value with its unit.
-pub fn format_value(id: &str, v: f64) -> String {
-    // No "-0" from a value that rounds to zero.
+/// A short name for table chips.
+pub fn fault_short(id: &str) -> String {
+    fault_info(id).map_or_else(|| id.replace('_', " "), |f| f.short.to_string())
+}
+
+/// The unit of a fault label's `value` and `threshold`. Some faults are judged on more than
+/// one measure (faults.md: early hips in cm, ms or as a hip/shoulder ratio; setup by the hip
+/// height ratio or the knee angle; a jerk by an acceleration ratio or the hold in ms), so the
+/// unit follows the threshold's scale.
+pub fn fault_unit(id: &str, threshold: f64) -> &'static str {
+    let t = threshold.abs();
+    match id {
+        "hips_rise_early" if t >= 20.0 => "ms",
+        "hips_rise_early" if t <= 2.5 => "×",
+        "hips_rise_early" => "cm",
+        "hips_too_high" | "hips_too_low" if t > 5.0 => "°",
+        "hips_too_high" | "hips_too_low" => "",
+        "jerked_liftoff" if t >= 20.0 => "ms",
+        "jerked_liftoff" => "×",
+        "bar_drift" => "cm",
+        "lumbar_rounding" if t < 1.0 => "fraction",
+        "lumbar_rounding" => "%",
+        "lumbar_hyperextension" => "°",
+        _ => "",
+    }
+}
+
+/// Formats a fault label's value (or threshold) in the unit its threshold implies.
+pub fn format_fault_value(f: &Fault, v: f64) -> String {
+    format_in(fault_unit(&f.id, f.threshold), v)
+}
+
+fn format_in(unit: &str, v: f64) -> String {
     let v = if v.abs() < 0.05 { 0.0 } else { v };
-    match fault_info(id).map(|f| f.unit).unwrap_or("") {
+    let whole = |v: f64| if v.abs() < 0.5 { 0.0 } else { v };
+    match unit {
         "cm" => format!("{v:.1} cm"),
-        "%" => format!("{:.0}%", if v.abs() < 0.5 { 0.0 } else { v }),
-        "°" => format!("{:.0}°", if v.abs() < 0.5 { 0.0 } else { v }),
+        "ms" => format!("{:.0} ms", whole(v)),
+        "%" => format!("{:.0}%", whole(v)),
+        "fraction" => format!("{:.0}%", whole(100.0 * v)),
+        "°" => format!("{:.0}°", whole(v)),
         "×" => format!("{v:.1}×"),
         _ => format!("{v:.2}"),
     }
+}
+
+/// Formats a rep's measurement for a fault id (`rep_measure`) with its unit.
+pub fn format_value(id: &str, v: f64) -> String {
+    format_in(fault_info(id).map(|f| f.unit).unwrap_or(""), v)
 }
 
 /// What the strip shows for one fault in one rep.
@@ -317,7 +364,7 @@ impl Confidence {
     }
 }
 
-/// The view verdict in words.
+/// The view verdict in words (the result's `view.reason` says how it was judged).
 pub fn view_verdict(v: &View) -> String {
     let kind = match v.kind {
         ViewKind::Side => "Side view",
@@ -326,8 +373,5 @@ pub fn view_verdict(v: &View) -> String {
         ViewKind::Unknown => "View not checked",
     };
     let usable = if v.usable { "usable for form judgements" } else { "faults are not judged from it" };
-    match &v.reason {
-        Some(r) => format!("{kind}: {usable} ({r})."),
-        None => format!("{kind}: {usable}."),
-    }
+    format!("{kind}: {usable}.")
 }

@@ -346,7 +346,7 @@ fn cards(h: &mut String, a: &Analysis) {
     let _ = write!(
         h,
         r#"<section class="cards">
-<div class="card {view_class}" id="view-verdict"><h3>View</h3><p class="big">{view_kind}</p><p>{view}</p></div>
+<div class="card {view_class}" id="view-verdict"><h3>View</h3><p class="big">{view_kind}</p><p>{view}</p>{view_why}</div>
 <div class="card {conf_class}" id="confidence"><h3>Confidence</h3><p class="big">{conf_word}</p><p>{reasons}</p></div>
 <div class="card" id="set"><h3>Set</h3><p class="big">{reps} rep{s}</p><p>{set_line}</p></div>
 <div class="card" id="scale"><h3>Scale</h3><p class="big">{cm:.3} cm/px</p><p>Scale {scale_src}. {midfoot}</p></div>
@@ -359,6 +359,11 @@ fn cards(h: &mut String, a: &Analysis) {
             ViewKind::Unknown => "Not checked",
         },
         view = esc(&coach::view_verdict(&a.view)),
+        view_why = a
+            .view
+            .reason
+            .as_deref()
+            .map_or_else(String::new, |r| format!("<p class=\"why\">{}</p>", esc(&capitalise(r)))),
         conf_word = conf.word(),
         reasons = esc(&reasons),
         reps = a.reps.len(),
@@ -404,11 +409,12 @@ fn ranked_item(h: &mut String, k: usize, r: &Ranked, n_reps: usize) {
     let w = &r.worst;
     let worst = format!(
         "worst {} against a threshold of {}, confidence {:.0}%",
-        coach::format_value(&r.id, w.value),
-        coach::format_value(&r.id, w.threshold),
+        coach::format_fault_value(w, w.value),
+        coach::format_fault_value(w, w.threshold),
         100.0 * w.confidence
     );
-    let fatigue = r.fatigue_from_rep.map_or_else(String::new, |k| {
+    // The pipeline's headline already says when a fault is a fatigue pattern.
+    let fatigue = r.fatigue_from_rep.filter(|_| r.headline.is_none()).map_or_else(String::new, |k| {
         format!(
             r#"<p class="fatigue">Only from rep {k} on: a fatigue pattern. Technique holds while fresh; end the set a rep or two earlier or lower the load for the last reps.</p>"#
         )
@@ -473,7 +479,9 @@ fn rep_table(h: &mut String, a: &Analysis) {
         }),
         ("Hip height", "setup ratio", |r| r.setup.hip_height_ratio.map(|v| format!("{v:.2}"))),
         ("Back chord", "% shorter", |r| r.trunk_chord_change_pct.map(|v| format!("{v:.1}"))),
-        ("Lean back", "° at lockout", |r| r.lockout_trunk_lean_back_deg.map(|v| format!("{v:.0}"))),
+        ("Lean back", "° at lockout", |r| {
+            r.lockout_trunk_lean_back_deg.map(|v| format!("{:.0}", if v.abs() < 0.5 { 0.0 } else { v }))
+        }),
     ];
     let shown: Vec<&Col> = cols.iter().filter(|(_, _, f)| a.reps.iter().any(|r| f(r).is_some())).collect();
     h.push_str("<section id=\"reps\"><h2>Rep by rep</h2>\n<div class=\"scroll\"><table class=\"reps\">\n<thead><tr><th>Rep</th>");
@@ -503,9 +511,9 @@ fn rep_table(h: &mut String, a: &Analysis) {
                     Severity::Likely => "likely",
                     Severity::Watch => "watch",
                 },
-                esc(&f.evidence),
-                esc(&coach::fault_name(&f.id)),
-                esc(&coach::format_value(&f.id, f.value))
+                esc(&format!("{}: {}", coach::fault_name(&f.id), f.evidence)),
+                esc(&coach::fault_short(&f.id)),
+                esc(&coach::format_fault_value(f, f.value))
             );
         }
         h.push_str("</td></tr>\n");
@@ -539,6 +547,7 @@ header.top { display:flex; justify-content:space-between; align-items:flex-end; 
 .card h3 { font-size: 13px; text-transform: uppercase; letter-spacing: .06em; color: var(--muted); }
 .card .big { font-size: 24px; font-weight: 700; margin: 2px 0 4px; }
 .card p { margin: 0; font-size: 14.5px; }
+.card p.why { color: var(--muted); font-size: 13px; margin-top: 4px; }
 .card.ok { border-top-color: var(--ok); } .card.warn { border-top-color: var(--watch); } .card.bad { border-top-color: var(--likely); }
 ol.ranked { list-style:none; padding:0; margin:0; display:grid; gap: 12px; }
 li.fault { display:flex; gap: 14px; background:#fff; border:1px solid var(--line); border-left: 6px solid var(--watch); border-radius: 8px; padding: 14px 16px; }
@@ -556,9 +565,12 @@ li.fault p { margin: 4px 0 0; }
 .chip { margin: 1px 2px; font-weight: 500; }
 p.empty { background:#fff; border:1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
 .scroll { overflow-x: auto; background:#fff; border:1px solid var(--line); border-radius: 8px; }
-table.reps { border-collapse: collapse; width: 100%; font-size: 14px; }
-table.reps th, table.reps td { padding: 7px 8px; text-align: right; border-bottom: 1px solid var(--line); white-space: nowrap; }
-table.reps td.faults { min-width: 180px; }
+table.reps { border-collapse: collapse; width: 100%; font-size: 13.5px; }
+table.reps th, table.reps td { padding: 7px 7px; text-align: right; border-bottom: 1px solid var(--line); white-space: nowrap; }
+table.reps th { font-size: 13px; }
+table.reps .unit { font-size: 11.5px; }
+table.reps td.faults { min-width: 120px; }
+table.reps .chip { white-space: nowrap; }
 #reps figure { margin-top: 14px; }
 table.reps th { background: #fafbfc; font-weight: 600; vertical-align: bottom; }
 table.reps td.faults, table.reps th:last-child { text-align: left; white-space: normal; }

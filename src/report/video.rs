@@ -225,8 +225,8 @@ impl<'a> Annotator<'a> {
                     title: ascii(&format!("REP {}: {}", r.index, coach::fault_name(&f.id).to_uppercase())),
                     detail: ascii(&format!(
                         "{} (threshold {}) - {sev}, confidence {:.0}%",
-                        coach::format_value(&f.id, f.value),
-                        coach::format_value(&f.id, f.threshold),
+                        coach::format_fault_value(f, f.value),
+                        coach::format_fault_value(f, f.threshold),
                         100.0 * f.confidence
                     )),
                     cue: ascii(&format!("Cue: {cue}")),

@@ -95,7 +95,10 @@ impl CameraTracker {
     pub fn push(&mut self, gray: &Mat, exclude: &[Rect]) -> Result<()> {
         self.exclude = exclude.iter().map(|r| self.shrink(*r)).collect();
         self.scale = (WORK_WIDTH / gray.cols() as f64).min(1.0);
-        let size = Size::new((gray.cols() as f64 * self.scale).round() as i32, (gray.rows() as f64 * self.scale).round() as i32);
+        let size = Size::new(
+            (gray.cols() as f64 * self.scale).round() as i32,
+            (gray.rows() as f64 * self.scale).round() as i32,
+        );
         imgproc::resize(gray, &mut self.small, size, 0.0, 0.0, imgproc::INTER_AREA)
             .map_err(Error::opencv("shrinking a frame for camera motion"))?;
         let (step, trusted) = if self.to_first.is_empty() { (Similarity::IDENTITY, true) } else { self.step()? };
@@ -123,8 +126,20 @@ impl CameraTracker {
         let mut err = Vector::<f32>::new();
         let criteria = TermCriteria::new(opencv::core::TermCriteria_COUNT | opencv::core::TermCriteria_EPS, 20, 0.03)
             .map_err(Error::opencv("setting flow criteria"))?;
-        video::calc_optical_flow_pyr_lk(&self.prev, &self.small, &self.points, &mut next, &mut status, &mut err, Size::new(21, 21), 3, criteria, 0, 1e-4)
-            .map_err(Error::opencv("following background corners"))?;
+        video::calc_optical_flow_pyr_lk(
+            &self.prev,
+            &self.small,
+            &self.points,
+            &mut next,
+            &mut status,
+            &mut err,
+            Size::new(21, 21),
+            3,
+            criteria,
+            0,
+            1e-4,
+        )
+        .map_err(Error::opencv("following background corners"))?;
         let (mut from, mut to) = (Vector::<Point2f>::new(), Vector::<Point2f>::new());
         for i in 0..self.points.len() {
             let p = next.get(i).unwrap_or_default();
@@ -152,7 +167,12 @@ impl CameraTracker {
 
     fn shrink(&self, r: Rect) -> Rect {
         let k = self.scale;
-        Rect::new((r.x as f64 * k) as i32, (r.y as f64 * k) as i32, (r.width as f64 * k).ceil() as i32, (r.height as f64 * k).ceil() as i32)
+        Rect::new(
+            (r.x as f64 * k) as i32,
+            (r.y as f64 * k) as i32,
+            (r.width as f64 * k).ceil() as i32,
+            (r.height as f64 * k).ceil() as i32,
+        )
     }
 
     fn find_corners(&mut self) -> Result<()> {

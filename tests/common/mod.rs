@@ -62,7 +62,8 @@ pub fn write_plain_video(path: &Path, frames: usize, width: i32, height: i32) {
     assert!(w.is_opened().unwrap());
     for i in 0..frames {
         let v = 90.0 + i as f64;
-        let frame = Mat::new_rows_cols_with_default(height, width, CV_8UC3, Scalar::new(v, v + 5.0, v + 10.0, 0.0)).unwrap();
+        let frame =
+            Mat::new_rows_cols_with_default(height, width, CV_8UC3, Scalar::new(v, v + 5.0, v + 10.0, 0.0)).unwrap();
         w.write(&frame).unwrap();
     }
     w.release().unwrap();

@@ -73,7 +73,7 @@ pub fn out_dir(name: &str) -> PathBuf {
 pub fn rendered() -> &'static (PathBuf, Analysis) {
     static R: OnceLock<(PathBuf, Analysis)> = OnceLock::new();
     R.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("report_video_src_{}", std::process::id()));
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{}_src", env!("CARGO_CRATE_NAME")));
         std::fs::create_dir_all(&dir).expect("creating the render folder");
         let truth = render::render(&small_spec(), &dir, "small").expect("rendering the test video");
         let video = dir.join("small.mp4");

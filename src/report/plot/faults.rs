@@ -86,7 +86,7 @@ impl Figure for FaultStripFigure<'_> {
                             Severity::Likely => WHITE,
                             Severity::Watch => INK,
                         };
-                        (fill, coach::format_value(info.id, f.value), tc)
+                        (fill, coach::format_fault_value(&f, f.value), tc)
                     }
                     Cell::Clear(v) => (
                         CLEAR_COLOUR,

@@ -32,6 +32,9 @@ impl<'a> TimelineFigure<'a> {
     }
 }
 
+/// A line of a per-rep panel: name, points (s from lift-off, cm of rise), colour, width.
+type Rise = (&'static str, Vec<(f64, f64)>, RGBColor, u32);
+
 /// Value at the setup of a rep: the last value at or before the setup frame (within 0.5 s).
 fn at_setup(v: &[Option<f64>], r: &Rep, fps: f64) -> Option<f64> {
     let setup = r.setup_frame.unwrap_or(r.liftoff_frame.saturating_sub(1));
@@ -177,7 +180,7 @@ impl TimelineFigure<'_> {
             .min(1.5);
         let i0 = r.liftoff_frame.saturating_sub((before * fps).ceil() as usize);
         let i1 = (r.liftoff_frame + (after * fps).ceil() as usize).min(s.len().saturating_sub(1));
-        let mut rises: Vec<(&'static str, Vec<(f64, f64)>, RGBColor, u32)> = Vec::new();
+        let mut rises: Vec<Rise> = Vec::new();
         // The bar first and wide, so the shoulder (which rises with it) shows on top.
         let mut lines = self.lines();
         lines.reverse();

@@ -270,11 +270,9 @@ impl BarTracker {
         let candidates_followed = self.followed;
         let score = |h: &Hypothesis| h.bar_score() * hands_factor(h, hands);
         let best =
-            self.hypotheses.into_iter().max_by(|a, b| score(a).total_cmp(&score(b))).ok_or_else(|| {
-                Error::NoPlate {
-                    path: self.path.clone(),
-                    frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
-                }
+            self.hypotheses.into_iter().max_by(|a, b| score(a).total_cmp(&score(b))).ok_or_else(|| Error::NoPlate {
+                path: self.path.clone(),
+                frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
             })?;
         let travel_diameters = best.travel();
         let mut obs = best.obs;

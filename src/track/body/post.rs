@@ -101,7 +101,6 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64) -> BodyTr
     let facing = facing(&raw.frames, sp);
     let series = |i: usize| -> Series { raw.frames.iter().map(|f| f.as_ref().map(|f| point(&f.points[i]))).collect() };
     let (mut ankle, mut heel, mut toe) = (series(sp.ankle), series(sp.heel), series(sp.toe));
-    let (hip, mut knee) = (series(sp.hip), series(sp.knee));
     let mut repairs = Repairs::default();
 
     let covered = |s: &Series, i: usize| -> bool {
@@ -113,6 +112,7 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64) -> BodyTr
     let seen = |s: &Series, i: usize| s[i].is_some_and(|p| p[2] >= 0.5) && !covered(s, i);
 
     let foot = foot_position(&ankle, &heel, &toe, &seen, &mut repairs);
+    let (hip, mut knee) = pick_hip_knee(&raw.frames, foot.map(|f| f.ankle), person_height(&raw.frames));
     let shin = segment_length(&knee, &ankle, |i| seen(&knee, i) && seen(&ankle, i));
     let thigh = segment_length(&hip, &knee, |i| seen(&knee, i) && hip[i].is_some_and(|p| p[2] >= 0.5));
     if let Some(foot) = foot {
@@ -153,6 +153,70 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64) -> BodyTr
         ankle: (f.ankle.0 - 0.5, f.ankle.1 - 0.5),
     });
     BodyTrack { near, facing, points, foot, repairs, raw }
+}
+
+/// Hip and knee per frame, each taken from whichever side (left or right landmark) keeps the
+/// thigh and shin their usual length. Seen from the side, both hips and both knees project to
+/// nearly the same place, but the network often swaps or misplaces one side, and which side
+/// it gets right changes through the lift (at lockout the near hip is behind the plate).
+fn pick_hip_knee(frames: &[Option<PoseFrame>], ankle: Option<(f64, f64)>, height: f64) -> (Series, Series) {
+    let close = 0.06 * height;
+    let d = |a: &Landmark, b: &Landmark| (a.x - b.x).hypot(a.y - b.y);
+    // Usual lengths from the frames where both sides agree: there both are likely right.
+    let agree: Vec<&PoseFrame> = frames
+        .iter()
+        .flatten()
+        .filter(|f| {
+            d(&f.points[LEFT.hip], &f.points[RIGHT.hip]) < close
+                && d(&f.points[LEFT.knee], &f.points[RIGHT.knee]) < close
+        })
+        .collect();
+    let mut thighs: Vec<f64> = agree
+        .iter()
+        .map(|f| 0.5 * (d(&f.points[LEFT.hip], &f.points[LEFT.knee]) + d(&f.points[RIGHT.hip], &f.points[RIGHT.knee])))
+        .collect();
+    let thigh = if thighs.len() >= 5 { signal::median(&mut thighs) } else { None };
+    let mut shins: Vec<f64> = match ankle {
+        Some(a) => agree
+            .iter()
+            .map(|f| {
+                let k = &f.points;
+                let kx = 0.5 * (k[LEFT.knee].x + k[RIGHT.knee].x);
+                let ky = 0.5 * (k[LEFT.knee].y + k[RIGHT.knee].y);
+                (kx - a.0).hypot(ky - a.1)
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let shin = if shins.len() >= 5 { signal::median(&mut shins) } else { None };
+    let mut hip = Vec::with_capacity(frames.len());
+    let mut knee = Vec::with_capacity(frames.len());
+    for f in frames {
+        let Some(f) = f else {
+            hip.push(None);
+            knee.push(None);
+            continue;
+        };
+        let p = &f.points;
+        let mut best = (f64::MAX, LEFT.hip, LEFT.knee);
+        for h in [LEFT.hip, RIGHT.hip] {
+            for k in [LEFT.knee, RIGHT.knee] {
+                let mut cost = 0.3 * (2.0 - p[h].visibility - p[k].visibility);
+                if let Some(t) = thigh {
+                    cost += (d(&p[h], &p[k]) / t - 1.0).abs();
+                }
+                if let (Some(sl), Some(a)) = (shin, ankle) {
+                    cost += ((p[k].x - a.0).hypot(p[k].y - a.1) / sl - 1.0).abs();
+                }
+                if cost < best.0 {
+                    best = (cost, h, k);
+                }
+            }
+        }
+        hip.push(Some(point(&p[best.1])));
+        knee.push(Some(point(&p[best.2])));
+    }
+    (hip, knee)
 }
 
 fn point(l: &Landmark) -> [f64; 3] {

@@ -1,0 +1,110 @@
+//! The command line: `formcheck report RESULT.json` and `formcheck analyze` with `--video`,
+//! `--report`, `--csv` and `--json -`.
+
+mod report_support;
+
+use formcheck::report::{csv, json};
+use report_support::*;
+use std::process::Command;
+
+fn formcheck() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_formcheck"))
+}
+
+#[test]
+fn report_subcommand_makes_the_folder_video_and_csv_from_a_result() {
+    let (input, a) = rendered();
+    let dir = out_dir("report_cli_report");
+    let result = dir.join("small.json");
+    json::write(a, &result).unwrap();
+    let out = formcheck()
+        .arg("report")
+        .arg(&result)
+        .args(["--video", dir.join("small.annotated.mp4").to_str().unwrap()])
+        .args(["--csv", dir.join("small.csv").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "formcheck report failed: {stderr}");
+    // Default folder: RESULT-report beside the result.
+    let report = dir.join("small-report");
+    for f in ["report.html", "frames.csv", "result.json", "bar_path.png", "timeline.svg", "poster.jpg"] {
+        assert!(report.join(f).is_file(), "{f} missing from {}", report.display());
+    }
+    let html = std::fs::read_to_string(report.join("report.html")).unwrap();
+    assert!(html.contains("src=\"../small.annotated.mp4\""), "video linked relatively");
+    assert_eq!(ffprobe(&dir.join("small.annotated.mp4"))["codec_name"], "h264");
+    // The CSV holds exactly the tracks of the result file it was made from.
+    let from_file = json::read(&result).unwrap();
+    assert!(csv::read_frames(&dir.join("small.csv")).unwrap() == from_file.frames);
+    assert!(stderr.contains("Report:") && stderr.contains("Annotated video:"), "{stderr}");
+    assert!(input.is_file());
+}
+
+#[test]
+fn report_subcommand_says_how_to_find_a_moved_video() {
+    let (_, a) = rendered();
+    let dir = out_dir("report_cli_moved");
+    let mut moved = a.clone();
+    moved.video.path = "/nowhere/gone.mp4".into();
+    let result = dir.join("r.json");
+    json::write(&moved, &result).unwrap();
+    let out = formcheck()
+        .arg("report")
+        .arg(&result)
+        .args(["--video", dir.join("v.mp4").to_str().unwrap(), "--out", dir.join("rep").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("/nowhere/gone.mp4") && stderr.contains("--source"), "{stderr}");
+
+    // Without --video the report needs no video at all.
+    let out = formcheck()
+        .arg("report")
+        .arg(&result)
+        .args(["--out", dir.join("rep").to_str().unwrap(), "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "--quiet prints nothing");
+    assert!(dir.join("rep/report.html").is_file());
+}
+
+#[test]
+fn analyze_writes_video_report_and_csv_and_keeps_stdout_json_clean() {
+    let (input, _) = rendered();
+    let dir = out_dir("report_cli_analyze");
+    let out = formcheck()
+        .arg("analyze")
+        .arg(input)
+        .arg("--bar-only")
+        .args(["--json", "-"])
+        .args(["--video", dir.join("annotated.mp4").to_str().unwrap()])
+        .args(["--report", dir.join("report").to_str().unwrap()])
+        .args(["--csv", dir.join("frames.csv").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "formcheck analyze failed: {stderr}");
+    // Standard output is the JSON result and nothing else: it pipes.
+    let a: formcheck::schema::Analysis = serde_json::from_slice(&out.stdout).expect("stdout is one JSON result");
+    assert!(!a.reps.is_empty());
+    // No progress bar when standard error is not a terminal; status lines and summary there.
+    assert!(!stderr.contains("[=") && !stderr.contains("=>"), "progress bar drawn into a pipe: {stderr}");
+    assert!(stderr.contains("Report:"), "{stderr}");
+    let ann = ffprobe(&dir.join("annotated.mp4"));
+    assert_eq!(ann["codec_name"], "h264");
+    assert_eq!(ann["nb_read_frames"].as_str().unwrap().parse::<usize>().unwrap(), a.frames.len());
+    let frames = csv::read_frames(&dir.join("frames.csv")).unwrap();
+    assert_eq!(frames.len(), a.frames.len());
+    for (f, g) in frames.iter().zip(&a.frames) {
+        match (f.bar, g.bar) {
+            (Some(p), Some(q)) => assert!((p.x_px - q.x_px).abs() < 1e-9 && (p.y_px - q.y_px).abs() < 1e-9),
+            (None, None) => {}
+            _ => panic!("frame {}: bar in one output only", f.i),
+        }
+    }
+    let html = std::fs::read_to_string(dir.join("report/report.html")).unwrap();
+    assert!(html.contains("src=\"../annotated.mp4\""));
+}
