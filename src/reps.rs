@@ -54,12 +54,15 @@ pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
     let despiked = signal::median_filter(&bridged, 1);
     let half = ((0.07 * fps).round() as usize).max(2);
     let height = signal::local_quadratic(&despiked, dt, half);
-    let h: Vec<Option<f64>> = height.iter().map(|l| l.map(|l| l.value)).collect();
+    // Frame decisions use the despiked positions (the plate track is sub-millimetre): a
+    // smoothing window would round off the sharp bottom of a touch-and-go bounce.
+    let h = despiked;
 
     let mut reps = Vec::new();
     let mut partial = Vec::new();
     let mut prev_end = 0usize;
-    for (up_from, up_to) in rises(&h) {
+    let all_rises = rises(&h);
+    for (n, &(up_from, up_to)) in all_rises.iter().enumerate() {
         let top = argmax(&h, up_from, up_to);
         let bottom = argmin(&h, prev_end, up_from);
         let (Some(top), Some(bottom)) = (top, bottom) else {
@@ -70,7 +73,7 @@ pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
         if top_cm - rest_cm < MIN_ROM_CM {
             continue;
         }
-        let liftoff = liftoff_frame(&h, rest_cm, top);
+        let liftoff = liftoff_frame(&h, rest_cm, top).max(bottom + 1).min(top);
         let lockout = lockout_frame(&h, top_cm, liftoff, top);
         let moving_at_start = bottom == first_present(&h).unwrap_or(0) && speed(&height, bottom) > STILL_SPEED_CM_S;
         if moving_at_start {
@@ -84,7 +87,11 @@ pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
             partial.push(Partial::EndsMidPull { liftoff });
             break;
         }
-        let end = back_down_frame(&h, rest_cm, top);
+        // The rep ends back on the floor, or at the lowest point before the next rise when the
+        // bar bounces without settling.
+        let next_rise = all_rises.get(n + 1).map_or(h.len(), |r| r.0);
+        let lowest_before_next = argmin(&h, top, next_rise).unwrap_or(h.len() - 1);
+        let end = back_down_frame(&h, rest_cm, top).min(lowest_before_next);
         reps.push(RepFrames { start: prev_end, liftoff, lockout, end, rest_cm, top_cm });
         prev_end = end;
     }
@@ -134,8 +141,14 @@ fn first_present(h: &[Option<f64>]) -> Option<usize> {
     h.iter().position(|v| v.is_some())
 }
 
+/// Bar speed at frame `i` (cm/s), from the nearest frame with a local fit (the fit needs a
+/// few neighbours, so the very first and last frames borrow from the next ones).
 fn speed(height: &[Option<Local>], i: usize) -> f64 {
-    height.get(i).copied().flatten().map_or(0.0, |l| l.rate.abs())
+    (0..=3)
+        .flat_map(|d| [i.checked_add(d), i.checked_sub(d)])
+        .flatten()
+        .find_map(|j| height.get(j).copied().flatten())
+        .map_or(0.0, |l| l.rate.abs())
 }
 
 /// The bar's resting height before a rise: the median of the still frames around the low

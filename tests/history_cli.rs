@@ -135,6 +135,28 @@ fn concurrent_savers_both_land() {
 }
 
 #[test]
+fn readers_do_not_wait_for_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.sqlite");
+    {
+        let mut h = History::open(&db).unwrap();
+        sessions_for(&mut h, "Anna", 2);
+    }
+    let big = export_file(dir.path(), "Bob", 3);
+    let flag = dir.path().join("in-save");
+    let mut writer = import_child(&big, &db, Some(20_000), Some(&flag));
+    wait_for(&flag, Duration::from_secs(20));
+    let t0 = Instant::now();
+    let list = ok(&formcheck(&["history", "--db", p(&db)]));
+    let compare = ok(&formcheck(&["compare", "--lifter", "Anna", "--db", p(&db)]));
+    assert!(t0.elapsed() < Duration::from_secs(5), "a reader waited for the writer");
+    assert!(list.contains("Anna: 2 sessions") && !list.contains("Bob"), "uncommitted rows seen: {list}");
+    assert!(compare.contains("Baseline"), "{compare}");
+    writer.kill().unwrap();
+    writer.wait().unwrap();
+}
+
+#[test]
 fn kill_9_mid_save_leaves_the_database_consistent() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("h.sqlite");

@@ -154,7 +154,9 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
 fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
     let lean = m.lockout_trunk_lean_back_deg?;
     let th = &t.lumbar_hyperextension;
-    let beyond = ctx.standing_lean_deg.map(|b| lean - b);
+    // A standing baseline that leans forward is more likely the hip point seen differently
+    // without the plate in front of it than a posture: it never lowers the bar below 8°.
+    let beyond = ctx.standing_lean_deg.map(|b| lean - b.max(0.0));
     let mut severity = grade(lean, th.watch_deg, th.likely_deg);
     if beyond.is_some_and(|b| b >= th.likely_beyond_baseline_deg) && lean >= th.watch_deg {
         severity = Some(Severity::Likely);

@@ -87,7 +87,9 @@ pub fn knee_pass_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
 /// When the hips rose at least `EARLY_RISE_CM` before lift-off: the last frame they were
 /// still at their low point (they start up on the next frame). `None` when they did not.
 fn hips_low(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
-    let from = rep.start.max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
+    // The first frames of a video are the body tracker settling onto the lifter.
+    let warm_up = (0.2 * k.fps).round() as usize;
+    let from = rep.start.max(warm_up).max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
     let on_floor = |i: usize| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM);
     let window: Vec<(usize, f64)> =
         (from..rep.liftoff).filter(|&i| on_floor(i)).filter_map(|i| hip_y(k, i).map(|h| (i, h))).collect();
@@ -173,15 +175,18 @@ fn chord_change(k: &Kinematics, rep: &RepFrames, reference: &SetReference, m: &m
     }
 }
 
-/// Largest lean back from lockout until the lowering starts.
+/// Lean back over the top hold (lockout until the lowering starts): the median, so one
+/// jittery frame of the shoulders cannot make a lean.
 fn lockout_lean(k: &Kinematics, rep: &RepFrames, lowering_start: usize, m: &mut BodyRepMetrics) {
-    let most = (rep.lockout..=lowering_start.max(rep.lockout))
-        .filter_map(|i| k.lean_back(i).map(|l| (i, l)))
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((i, l)) = most {
-        m.lockout_trunk_lean_back_deg = Some(l);
-        m.lockout_lean_frame = Some(i);
+    let mut leans: Vec<(usize, f64)> =
+        (rep.lockout..=lowering_start.max(rep.lockout)).filter_map(|i| k.lean_back(i).map(|l| (i, l))).collect();
+    if leans.is_empty() {
+        return;
     }
+    leans.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let (i, l) = leans[leans.len() / 2];
+    m.lockout_trunk_lean_back_deg = Some(l);
+    m.lockout_lean_frame = Some(i);
 }
 
 /// Peak upward bar acceleration right after lift-off over the mean absolute acceleration of

@@ -325,10 +325,17 @@ fn rebuild_knees(
         let bad_length = |p: [f64; 3], q: [f64; 3], len: f64| {
             ((p[0] - q[0]).hypot(p[1] - q[1]) / len - 1.0).abs() > SEGMENT_TOLERANCE
         };
-        if !(hidden(i) || bad_length(k, h, thigh) || bad_length(k, a, shin)) {
+        // A knee behind the plate that keeps both segment lengths is the network inferring
+        // it well; only one that breaks them is rebuilt (or a hidden one that is less sure).
+        let breaks_lengths = bad_length(k, h, thigh) || bad_length(k, a, shin);
+        if !(breaks_lengths || (hidden(i) && k[2] < 0.3)) {
             continue;
         }
-        if let Some((x, y)) = two_link_knee((a[0], a[1]), (h[0], h[1]), shin, thigh, forward) {
+        let reach = (h[0] - a[0]).hypot(h[1] - a[1]);
+        if reach >= 0.98 * (thigh + shin) {
+            // The lengths cannot join hip and ankle: the estimate, not the knee, is off.
+            continue;
+        }        if let Some((x, y)) = two_link_knee((a[0], a[1]), (h[0], h[1]), shin, thigh, forward) {
             knee[i] = Some([x, y, 0.0]);
             rebuilt += 1;
         }
