@@ -288,6 +288,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
         },
         calibration,
         facing,
+        near_side: tracks.body.as_ref().map(|b| format!("{:?}", b.near).to_lowercase()),
         view,
         midfoot_x_px: midfoot.as_ref().map(|m| m.x_px),
         midfoot_source: midfoot.as_ref().map(|m| m.source),

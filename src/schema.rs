@@ -115,6 +115,9 @@ pub struct Analysis {
     pub video: VideoInfo,
     pub calibration: Calibration,
     pub facing: Option<Facing>,
+    /// Which side of the lifter faces the camera (the side `frames[].body` mostly follows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near_side: Option<String>,
     pub view: View,
     pub midfoot_x_px: Option<f64>,
     pub midfoot_source: Option<MidfootSource>,

@@ -159,6 +159,7 @@ pub fn analysis_from_truth(truth: &Truth, video_path: &str) -> Analysis {
             plate_aspect: Some(1.0),
         },
         facing: Some(truth.facing),
+        near_side: None,
         view: View { kind: ViewKind::Side, usable: true, reason: None },
         midfoot_x_px: Some(truth.midfoot_x_px),
         midfoot_source: Some(MidfootSource::Feet),
