@@ -6,10 +6,13 @@ This is the peer that formcheck's own BlazePose pipeline is compared against.
 Installs nothing: create the venv once with scripts/models/setup_mediapipe_venv.sh, then
 
     models/.work/venv-mp/bin/python scripts/models/mediapipe_reference.py VIDEO \
-        [--out OUT.json] [--model-complexity 1] [--no-smooth] [--max-frames N]
+        [--out OUT.json] [--model-complexity 1] [--no-smooth] [--static] [--max-frames N]
 
 Decoding: OpenCV (cv2.VideoCapture), frames converted BGR -> RGB, fed in order with
 static_image_mode=False (tracking between frames, as in a video), smooth_landmarks=True.
+--static runs the person detector on every frame instead (static_image_mode=True; no
+tracking, no smoothing): the same network on a different crop, which shows how much the
+landmarks depend on the crop alone.
 
 Output JSON:
   video, width, height, fps (container), frames_decoded, mediapipe/opencv versions,
@@ -43,6 +46,7 @@ def main():
     ap.add_argument("--out", help="JSON path (default: models/.work/reference/<video>.mediapipe.json)")
     ap.add_argument("--model-complexity", type=int, default=1, choices=(0, 1, 2))
     ap.add_argument("--no-smooth", action="store_true", help="smooth_landmarks=False")
+    ap.add_argument("--static", action="store_true", help="static_image_mode=True (detector on every frame)")
     ap.add_argument("--max-frames", type=int, default=0)
     a = ap.parse_args()
 
@@ -53,7 +57,7 @@ def main():
                                 os.path.splitext(os.path.basename(a.video))[0] + ".mediapipe.json")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
 
-    settings = dict(static_image_mode=False, model_complexity=a.model_complexity,
+    settings = dict(static_image_mode=a.static, model_complexity=a.model_complexity,
                     smooth_landmarks=not a.no_smooth, enable_segmentation=False,
                     min_detection_confidence=0.5, min_tracking_confidence=0.5)
     cap = cv2.VideoCapture(a.video)

@@ -42,7 +42,20 @@ enum Command {
     Thresholds,
 }
 
+/// FFmpeg prints its own diagnostics (e.g. "moov atom not found") straight to stderr, which
+/// would bury formcheck's one-line error. Quiet them unless the user asked for them.
+fn quiet_ffmpeg_logs() {
+    if std::env::var_os("OPENCV_FFMPEG_LOGLEVEL").is_none() {
+        // Runs before any thread exists, so changing the environment is safe.
+        std::env::set_var("OPENCV_FFMPEG_LOGLEVEL", "-8");
+    }
+    if std::env::var_os("OPENCV_LOG_LEVEL").is_none() {
+        std::env::set_var("OPENCV_LOG_LEVEL", "ERROR");
+    }
+}
+
 fn main() {
+    quiet_ffmpeg_logs();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(args),

@@ -335,7 +335,8 @@ fn rebuild_knees(
         if reach >= 0.98 * (thigh + shin) {
             // The lengths cannot join hip and ankle: the estimate, not the knee, is off.
             continue;
-        }        if let Some((x, y)) = two_link_knee((a[0], a[1]), (h[0], h[1]), shin, thigh, forward) {
+        }
+        if let Some((x, y)) = two_link_knee((a[0], a[1]), (h[0], h[1]), shin, thigh, forward) {
             knee[i] = Some([x, y, 0.0]);
             rebuilt += 1;
         }

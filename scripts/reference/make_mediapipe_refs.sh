@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Reference body points from MediaPipe's own pipeline (PyPI mediapipe==0.10.14, legacy
+# Pose solution, run offline) for the real side-view clips that tests/body_reference.rs
+# checks formcheck against. Writes numbers only (never frames) to
+# tests/data/mediapipe/<clip>.json; the full per-frame output (all 33 landmarks, timing)
+# stays in models/.work/reference/ (not committed).
+#
+#   bash scripts/reference/make_mediapipe_refs.sh            # the clips listed below
+#   bash scripts/reference/make_mediapipe_refs.sh CLIP.mp4 ... # only these (names in REALVIDS)
+#
+# REALVIDS defaults to ../shared/realvids next to the repository. Creates the MediaPipe venv
+# on first use (scripts/models/setup_mediapipe_venv.sh). See docs/body.md for why these clips.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+REALVIDS="${REALVIDS:-$ROOT/../shared/realvids}"
+PY="$ROOT/models/.work/venv-mp/bin/python"
+OUT="$ROOT/tests/data/mediapipe"
+FULL="$ROOT/models/.work/reference"
+
+# Keep in step with CLIPS in tests/body_reference.rs.
+CLIPS=(
+  # The eight jeffjchen clips (hand-checked labels exist for them).
+  deadlift_side_jeffjchen_armbend.mp4
+  deadlift_side_jeffjchen_bad.mp4
+  deadlift_side_jeffjchen_good.mp4
+  deadlift_side_jeffjchen_goodbad.mp4
+  deadlift_side_jeffjchen_heellift.mp4
+  deadlift_side_jeffjchen_nicoblocked.mp4
+  deadlift_side_jeffjchen_nicounblocked.mp4
+  deadlift_side_jeffjchen_rdl.mp4
+  # Every other clip whose INDEX.tsv camera_view is exactly "side" (the view test analyses
+  # them all anyway), and the white-studio side view.
+  deadlift_side_bichraix_bad006.mp4
+  deadlift_side_bichraix_bad007.mp4
+  deadlift_side_bichraix_bad008.mp4
+  deadlift_side_bichraix_bad010.mp4
+  deadlift_side_bichraix_bad011.mp4
+  deadlift_side_bichraix_bad012.mp4
+  deadlift_side_bichraix_bad018.mp4
+  deadlift_side_bichraix_good007.mp4
+  deadlift_side_bichraix_good008.mp4
+  deadlift_side_bichraix_good013.mp4
+  deadlift_side_bichraix_good014.mp4
+  deadlift_side_bichraix_good015.mp4
+  deadlift_side_bichraix_good018.mp4
+  deadlift_side_bichraix_good019.mp4
+  deadlift_side_bichraix_good020.mp4
+  deadlift_side_formfit_studio.mp4
+)
+if [[ $# -gt 0 ]]; then CLIPS=("$@"); fi
+
+if [[ ! -f "$REALVIDS/INDEX.tsv" ]]; then
+  echo "no real clips at $REALVIDS (set REALVIDS=...)" >&2
+  exit 1
+fi
+bash "$ROOT/scripts/models/setup_mediapipe_venv.sh"
+mkdir -p "$OUT" "$FULL"
+for clip in "${CLIPS[@]}"; do
+  name="${clip%.mp4}"
+  "$PY" "$ROOT/scripts/models/mediapipe_reference.py" "$REALVIDS/$clip" --out "$FULL/$name.mediapipe.json" >/dev/null
+  python3 "$ROOT/scripts/reference/compact_mediapipe.py" "$FULL/$name.mediapipe.json" "$REALVIDS/$clip" "$OUT/$name.json"
+done
+du -ch "$OUT"/*.json | tail -1
