@@ -277,8 +277,45 @@ impl BarTracker {
         let travel_diameters = best.travel();
         let mut obs = best.obs;
         obs.resize(frames, None);
+        bridge_gaps(&mut obs, (BRIDGE_SECONDS * self.fps).round().max(2.0) as usize, BRIDGE_MAX_SPEED / self.fps);
         let (plate_diameter_px, plate_aspect) = plate_size(&obs);
         Ok(BarTrack { obs, plate_diameter_px, plate_aspect, travel_diameters, candidates_followed })
+    }
+}
+
+/// Longest run of frames without a plate fit that is filled in between the fits around it.
+/// A quick lift-off can blur the rim for a few frames; a bar does not jump in that time.
+const BRIDGE_SECONDS: f64 = 0.25;
+/// Fastest bar the bridge believes, in plate diameters per second (3.5 = 1.6 m/s with a 45 cm
+/// plate, faster than a deadlift moves the bar). A larger jump across a gap is a cut in the video or a switch
+/// to another plate, and is left as a gap.
+const BRIDGE_MAX_SPEED: f64 = 3.5;
+
+/// Fills interior gaps of at most `max_gap` frames by straight-line interpolation between the
+/// fits on either side, at half the weaker neighbour's confidence (the result says how sure
+/// each frame is). Gaps at the ends, longer gaps and jumps faster than `max_step` plate
+/// diameters per frame stay empty: the bar was really lost.
+fn bridge_gaps(obs: &mut [Option<PlateObs>], max_gap: usize, max_step: f64) {
+    let mut last: Option<usize> = None;
+    for i in 0..obs.len() {
+        let Some(b) = obs[i] else { continue };
+        if let Some(a_i) = last {
+            let gap = i - a_i - 1;
+            let a = obs[a_i].expect("last points at a fit");
+            let step = (b.ellipse.cx - a.ellipse.cx).hypot(b.ellipse.cy - a.ellipse.cy)
+                / (2.0 * a.ellipse.major()).max(1.0)
+                / (i - a_i) as f64;
+            if gap > 0 && gap <= max_gap && step <= max_step {
+                for (k, slot) in obs.iter_mut().enumerate().take(i).skip(a_i + 1) {
+                    let t = (k - a_i) as f64 / (i - a_i) as f64;
+                    let mut e = a.ellipse;
+                    e.cx += t * (b.ellipse.cx - a.ellipse.cx);
+                    e.cy += t * (b.ellipse.cy - a.ellipse.cy);
+                    *slot = Some(PlateObs { ellipse: e, conf: 0.5 * a.conf.min(b.conf), size_measured: false });
+                }
+            }
+        }
+        last = Some(i);
     }
 }
 
@@ -345,4 +382,25 @@ fn plate_size(obs: &[Option<PlateObs>]) -> (f64, f64) {
     let mut d: Vec<f64> = pool.iter().map(|o| 2.0 * o.ellipse.major()).collect();
     let mut r: Vec<f64> = pool.iter().map(|o| o.ellipse.roundness()).collect();
     (crate::signal::median(&mut d).unwrap_or(f64::NAN), crate::signal::median(&mut r).unwrap_or(f64::NAN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::track::bar::rim::Ellipse;
+
+    fn fit(x: f64) -> Option<PlateObs> {
+        Some(PlateObs { ellipse: Ellipse::circle(x, 2.0 * x, 50.0), conf: 0.8, size_measured: true })
+    }
+
+    #[test]
+    fn short_gaps_are_bridged_and_long_or_open_ones_kept() {
+        let mut obs = vec![fit(0.0), None, None, fit(30.0), None, None, None, None, fit(0.0), None, fit(300.0)];
+        bridge_gaps(&mut obs, 3, 0.5);
+        let b = obs[1].expect("a two-frame gap is filled");
+        assert!((b.ellipse.cx - 10.0).abs() < 1e-9 && (b.ellipse.cy - 20.0).abs() < 1e-9);
+        assert!((b.conf - 0.4).abs() < 1e-9 && !b.size_measured);
+        assert!(obs[4..8].iter().all(Option::is_none), "a four-frame gap is a real loss");
+        assert!(obs[9].is_none(), "a jump of several plate diameters is a cut, not a move");
+    }
 }
