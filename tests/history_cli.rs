@@ -1,6 +1,10 @@
 //! The history through the real `formcheck` binary, in child processes: concurrent savers,
 //! kill -9 in the middle of a save, refusing foreign files, export/import between machines.
 
+mod common;
+
+use common::{formcheck, ok, BIN};
+
 mod history_support;
 
 use chrono::NaiveDate;
@@ -10,22 +14,6 @@ use history_support::*;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_formcheck");
-
-fn formcheck(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).stdin(Stdio::null()).output().unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "formcheck failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
 
 fn failed(out: &Output) -> String {
     assert!(!out.status.success(), "expected a failure: {}", String::from_utf8_lossy(&out.stdout));

@@ -1,27 +1,15 @@
 //! Monthly checks end to end: videos drawn by `formcheck render`, analysed and saved by
 //! `formcheck analyze --save`, compared by `formcheck compare`, all through the real binary.
 
+mod common;
+
+use common::{formcheck, ok, BIN};
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_formcheck");
-
-fn formcheck(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).stdin(Stdio::null()).output().unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "formcheck failed: {}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
 
 fn p(path: &Path) -> &str {
     path.to_str().unwrap()

@@ -3,6 +3,10 @@
 //! definitions hold, clean reps stay clear of every "watch" threshold and each fault
 //! is realised past its "likely" threshold.
 
+mod common;
+
+use common::{hub_centre, luma};
+
 use std::path::Path;
 
 use formcheck::render::spec::likely_threshold;
@@ -80,41 +84,6 @@ fn decode(path: &Path, keep: &[usize]) -> (usize, i32, i32, f64, Vec<Mat>) {
         n += 1;
     }
     (n, w, h, fps, kept)
-}
-
-fn luma(m: &Mat, x: f64, y: f64) -> f64 {
-    let p = m.at_2d::<opencv::core::Vec3b>(y.round() as i32, x.round() as i32).unwrap();
-    0.114 * p[0] as f64 + 0.587 * p[1] as f64 + 0.299 * p[2] as f64
-}
-
-fn luma_bilinear(m: &Mat, x: f64, y: f64) -> f64 {
-    let (x0, y0) = (x.floor(), y.floor());
-    let (fx, fy) = (x - x0, y - y0);
-    let l = |xx: f64, yy: f64| luma(m, xx, yy);
-    let a = l(x0, y0) * (1.0 - fx) + l(x0 + 1.0, y0) * fx;
-    let b = l(x0, y0 + 1.0) * (1.0 - fx) + l(x0 + 1.0, y0 + 1.0) * fx;
-    a * (1.0 - fy) + b * fy
-}
-
-/// Centre of the bright steel hub (radius 0.2 R) from its edge against the dark plate
-/// face, found along 24 rays from the truth centre.
-fn hub_centre(m: &Mat, bx: f64, by: f64, r: f64) -> (f64, f64) {
-    let inner = luma_bilinear(m, bx + 0.15 * r, by);
-    let face = luma_bilinear(m, bx + 0.4 * r, by);
-    let mid = 0.5 * (inner.max(luma_bilinear(m, bx - 0.15 * r, by)) + face);
-    let (mut sx, mut sy) = (0.0, 0.0);
-    let n = 24;
-    for k in 0..n {
-        let a = k as f64 * std::f64::consts::TAU / n as f64;
-        let (c, s) = (a.cos(), a.sin());
-        let mut rr = 0.12 * r;
-        while rr < 0.35 * r && luma_bilinear(m, bx + rr * c, by + rr * s) > mid {
-            rr += 0.05;
-        }
-        sx += bx + rr * c;
-        sy += by + rr * s;
-    }
-    (sx / n as f64, sy / n as f64)
 }
 
 #[test]

@@ -231,21 +231,14 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
     let high_k = knee.and_then(|k| {
         grade(k, hi.watch_knee_deg, hi.likely_knee_deg).map(|s| (s, k, hi.likely_knee_deg, hi.watch_knee_deg, false))
     });
-    if let Some((severity, v, likely, watch, is_ratio)) = worst(high_h, high_k) {
-        return Some(Finding {
-            id: "hips_too_high",
-            severity,
-            value: v,
-            threshold: if severity == Severity::Likely { likely } else { watch },
-            frame,
-            margin: margin(v, likely),
-            base_confidence: 0.8,
-            evidence: if is_ratio {
-                format!("Rep {}: at setup ({at:.2} s) your hips sat {:.0}% of the way from knees to shoulders (limit {:.0}%): the pull starts as a stiff-leg deadlift.", ctx.index, 100.0 * v, 100.0 * likely)
-            } else {
-                format!("Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, limit {likely:.0}°): the pull starts as a stiff-leg deadlift.", ctx.index)
-            },
-        });
+    if let Some(g) = worst(high_h, high_k) {
+        let (v, likely) = (g.1, g.2);
+        let evidence = if g.4 {
+            format!("Rep {}: at setup ({at:.2} s) your hips sat {:.0}% of the way from knees to shoulders (limit {:.0}%): the pull starts as a stiff-leg deadlift.", ctx.index, 100.0 * v, 100.0 * likely)
+        } else {
+            format!("Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, limit {likely:.0}°): the pull starts as a stiff-leg deadlift.", ctx.index)
+        };
+        return Some(setup_finding("hips_too_high", g, frame, evidence));
     }
     let lo = &t.hips_too_low;
     // Lower is worse: grade the negated values.
@@ -255,21 +248,33 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
     let low_k = knee.and_then(|k| {
         grade(-k, -lo.watch_knee_deg, -lo.likely_knee_deg).map(|s| (s, k, lo.likely_knee_deg, lo.watch_knee_deg, false))
     });
-    let (severity, v, likely, watch, is_ratio) = worst(low_h, low_k)?;
-    Some(Finding {
-        id: "hips_too_low",
+    let g = worst(low_h, low_k)?;
+    let (v, likely) = (g.1, g.2);
+    let evidence = if g.4 {
+        format!("Rep {}: at setup ({at:.2} s) your hips were down at knee level ({:.0}% of the way from knees to shoulders, limit {:.0}%): squatting the bar up instead of hinging.", ctx.index, 100.0 * v, 100.0 * likely)
+    } else {
+        format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° (limit {likely:.0}°): squatting the bar up instead of hinging.", ctx.index)
+    };
+    Some(setup_finding("hips_too_low", g, frame, evidence))
+}
+
+/// A setup-height finding from its grading (severity, value, likely and watch limits).
+fn setup_finding(
+    id: &'static str,
+    (severity, value, likely, watch, _): Graded,
+    frame: usize,
+    evidence: String,
+) -> Finding {
+    Finding {
+        id,
         severity,
-        value: v,
+        value,
         threshold: if severity == Severity::Likely { likely } else { watch },
         frame,
-        margin: margin(v, likely),
+        margin: margin(value, likely),
         base_confidence: 0.8,
-        evidence: if is_ratio {
-            format!("Rep {}: at setup ({at:.2} s) your hips were down at knee level ({:.0}% of the way from knees to shoulders, limit {:.0}%): squatting the bar up instead of hinging.", ctx.index, 100.0 * v, 100.0 * likely)
-        } else {
-            format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° (limit {likely:.0}°): squatting the bar up instead of hinging.", ctx.index)
-        },
-    })
+        evidence,
+    }
 }
 
 type Graded = (Severity, f64, f64, f64, bool);

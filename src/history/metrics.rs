@@ -3,6 +3,7 @@
 //! `shared/docs/faults.md`) past which a change from the baseline is flagged as a regression.
 //! `docs/history.md` prints this table; keep the two in step.
 
+use crate::faults::Thresholds;
 use serde::Serialize;
 
 /// How the reps of one session become the session's value. Reps whose value is unmeasured
@@ -53,7 +54,7 @@ impl Worse {
 }
 
 /// One compared metric.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct MetricDef {
     /// Stable key used in JSON output.
     pub key: &'static str,
@@ -74,8 +75,10 @@ pub struct MetricDef {
     pub margin: f64,
     /// What the number is, in one line.
     pub what: &'static str,
-    /// The faults.md thresholds, for orientation.
-    pub thresholds: &'static str,
+    /// The fault thresholds in words, for orientation; read from the thresholds in force so
+    /// the text cannot drift from the numbers the labels use.
+    #[serde(serialize_with = "thresholds_in_words")]
+    pub thresholds: fn(&Thresholds) -> String,
     /// Fault ids this metric stands for (empty: performance, not a fault).
     pub faults: &'static [&'static str],
     /// A heavier load than the baseline's explains a move toward "worse" (bar speed), so no
@@ -83,6 +86,19 @@ pub struct MetricDef {
     pub load_sensitive: bool,
     /// What to do when it regresses (faults.md cues).
     pub cue: &'static str,
+}
+
+/// Metrics are the same metric when their keys are (the table holds each key once).
+impl PartialEq for MetricDef {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+/// The history's JSON gives the thresholds text for the default thresholds, as the
+/// comparison text does.
+fn thresholds_in_words<S: serde::Serializer>(f: &fn(&Thresholds) -> String, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&f(&Thresholds::default()))
 }
 
 /// The compared metrics, in print order.
@@ -98,7 +114,12 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Higher,
         margin: 2.0,
         what: "largest distance of the bar in front of mid-foot, lift-off to lockout",
-        thresholds: "fault above 5 cm, watch 3-5 cm",
+        thresholds: |t| {
+            format!(
+                "fault above {} cm, watch {}-{} cm",
+                t.bar_drift.likely_cm, t.bar_drift.watch_cm, t.bar_drift.likely_cm
+            )
+        },
         faults: &["bar_drift"],
         load_sensitive: false,
         cue: "engage the lats (\"bend the bar around your legs\"); keep the bar on the shins and thighs",
@@ -114,7 +135,12 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Higher,
         margin: 2.0,
         what: "how far the hips rise before the bar leaves the floor",
-        thresholds: "fault above 5 cm",
+        thresholds: |t| {
+            format!(
+                "fault above {} cm, watch {}-{} cm",
+                t.hips_rise_early.likely_cm, t.hips_rise_early.watch_cm, t.hips_rise_early.likely_cm
+            )
+        },
         faults: &["hips_rise_early"],
         load_sensitive: false,
         cue: "push the floor away so hips and shoulders rise together",
@@ -130,7 +156,12 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Higher,
         margin: 60.0,
         what: "how long the hips rise before the bar leaves the floor",
-        thresholds: "fault above 150 ms",
+        thresholds: |t| {
+            format!(
+                "fault above {} ms, watch {}-{} ms",
+                t.hips_rise_early.likely_ms, t.hips_rise_early.watch_ms, t.hips_rise_early.likely_ms
+            )
+        },
         faults: &["hips_rise_early"],
         load_sensitive: false,
         cue: "push the floor away so hips and shoulders rise together",
@@ -146,7 +177,12 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::AwayFrom(0.45),
         margin: 0.10,
         what: "hip height between knee (0) and shoulder (1) at setup",
-        thresholds: "hips too low below 0.1, too high above 0.8",
+        thresholds: |t| {
+            format!(
+                "hips too low below {}, too high above {}",
+                t.hips_too_low.likely_ratio, t.hips_too_high.likely_ratio
+            )
+        },
         faults: &["hips_too_high", "hips_too_low"],
         load_sensitive: false,
         cue: "shins vertical, hips above the knees and below the shoulders",
@@ -162,7 +198,12 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Higher,
         margin: 3.0,
         what: "how much the shoulder-hip distance shrinks during the pull (back rounding)",
-        thresholds: "fault above 8 %, watch 5-8 %",
+        thresholds: |t| {
+            format!(
+                "fault above {} %, watch {}-{} %",
+                t.lumbar_rounding.likely_pct, t.lumbar_rounding.watch_pct, t.lumbar_rounding.likely_pct
+            )
+        },
         faults: &["lumbar_rounding"],
         load_sensitive: false,
         cue: "brace before the pull; lighter load until the back stays neutral",
@@ -178,7 +219,14 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Higher,
         margin: 3.0,
         what: "how far the trunk leans back past vertical at lockout",
-        thresholds: "fault above 10°, watch 5-10°",
+        thresholds: |t| {
+            format!(
+                "fault above {}°, watch {}-{}°",
+                t.lumbar_hyperextension.likely_deg,
+                t.lumbar_hyperextension.watch_deg,
+                t.lumbar_hyperextension.likely_deg
+            )
+        },
         faults: &["lumbar_hyperextension"],
         load_sensitive: false,
         cue: "ribs down, abs braced; finish with the glutes, don't lean back",
@@ -194,7 +242,7 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Higher,
         margin: 0.75,
         what: "peak acceleration just after lift-off / the rep's mean acceleration",
-        thresholds: "jerked lift-off above 3x",
+        thresholds: |t| format!("jerked lift-off above {}x", t.jerked_liftoff.likely_accel_ratio),
         faults: &["jerked_liftoff"],
         load_sensitive: false,
         cue: "take the slack out: pull until bar and plates are loaded, then drive the floor away",
@@ -210,7 +258,7 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Lower,
         margin: 0.10,
         what: "mean concentric bar speed of the fastest rep",
-        thresholds: "no fault; depends on the load",
+        thresholds: |_| "no fault; depends on the load".into(),
         faults: &[],
         load_sensitive: true,
         cue: "compare sets at the same load; slower at the same load means less in the tank",
@@ -226,7 +274,7 @@ pub const METRICS: &[MetricDef] = &[
         worse: Worse::Higher,
         margin: 10.0,
         what: "speed drop of the slowest rep from the fastest, within the set",
-        thresholds: "20-30 % marks fatigue, where technique breaks down",
+        thresholds: |t| format!("{} % or more marks fatigue, where technique breaks down", t.fatigue.velocity_loss_pct),
         faults: &[],
         load_sensitive: false,
         cue: "end the set before the speed drops 20-30 %; technique breaks down past it",

@@ -157,7 +157,7 @@ pub fn comparison(c: &Comparison) -> String {
             "  {}; flagged when more than {} worse than the baseline ({})",
             d.worse.describe(),
             d.format_margin(),
-            d.thresholds
+            (d.thresholds)(&crate::faults::Thresholds::default())
         );
         let cells: Vec<String> =
             row.values.iter().map(|v| v.value.map_or("-".into(), |x| d.format_with_unit(x))).collect();

@@ -261,13 +261,20 @@ fn shade_px(paint: &Paint, d: f32, n: P2) -> [f32; 3] {
     [(paint.color[0] * k + spec).min(1.0), (paint.color[1] * k + spec).min(1.0), (paint.color[2] * k + spec).min(1.0)]
 }
 
-/// Composite `shape` onto the canvas.
-pub fn fill(cv: &mut Canvas, shape: &Shape, paint: &Paint) {
+/// The canvas pixels a shape can touch: its box grown by the anti-aliasing edge, clipped to
+/// the canvas (empty when xa > xb or ya > yb).
+fn pixel_span(cv: &Canvas, shape: &Shape) -> (i64, i64, i64, i64) {
     let (x0, y0, x1, y1) = shape.bbox();
     let xa = ((x0 - 1.5).floor().max(0.0)) as i64;
     let ya = ((y0 - 1.5).floor().max(0.0)) as i64;
     let xb = ((x1 + 1.5).ceil() as i64).min(cv.w as i64 - 1);
     let yb = ((y1 + 1.5).ceil() as i64).min(cv.h as i64 - 1);
+    (xa, ya, xb, yb)
+}
+
+/// Composite `shape` onto the canvas.
+pub fn fill(cv: &mut Canvas, shape: &Shape, paint: &Paint) {
+    let (xa, ya, xb, yb) = pixel_span(cv, shape);
     if xa > xb || ya > yb {
         return;
     }
@@ -310,11 +317,7 @@ pub fn fill(cv: &mut Canvas, shape: &Shape, paint: &Paint) {
 
 /// Composite a flat colour with a soft edge `soft` px wide (shadows).
 pub fn fill_soft(cv: &mut Canvas, shape: &Shape, color: [f32; 3], alpha: f32, soft: f32) {
-    let (x0, y0, x1, y1) = shape.bbox();
-    let xa = ((x0 - 1.5).floor().max(0.0)) as i64;
-    let ya = ((y0 - 1.5).floor().max(0.0)) as i64;
-    let xb = ((x1 + 1.5).ceil() as i64).min(cv.w as i64 - 1);
-    let yb = ((y1 + 1.5).ceil() as i64).min(cv.h as i64 - 1);
+    let (xa, ya, xb, yb) = pixel_span(cv, shape);
     for y in ya..=yb {
         for x in xa..=xb {
             let (d, _) = shape.eval([x as f32, y as f32]);
@@ -332,11 +335,7 @@ pub fn fill_soft(cv: &mut Canvas, shape: &Shape, color: [f32; 3], alpha: f32, so
 
 /// Composite with a per-pixel colour function (for gradients and textures).
 pub fn fill_with(cv: &mut Canvas, shape: &Shape, alpha: f32, f: impl Fn(P2, f32, P2) -> [f32; 3]) {
-    let (x0, y0, x1, y1) = shape.bbox();
-    let xa = ((x0 - 1.5).floor().max(0.0)) as i64;
-    let ya = ((y0 - 1.5).floor().max(0.0)) as i64;
-    let xb = ((x1 + 1.5).ceil() as i64).min(cv.w as i64 - 1);
-    let yb = ((y1 + 1.5).ceil() as i64).min(cv.h as i64 - 1);
+    let (xa, ya, xb, yb) = pixel_span(cv, shape);
     for y in ya..=yb {
         for x in xa..=xb {
             let p = [x as f32, y as f32];

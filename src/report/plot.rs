@@ -124,6 +124,28 @@ pub fn png_bytes<F: Figure>(fig: &F) -> Result<Vec<u8>> {
 }
 
 /// Title and subtitle at the top of a figure; returns the area below them.
+/// The mesh of the cm plots: whole-number ticks, the report's fonts and its light grid.
+pub(crate) fn draw_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    x_desc: &str,
+    y_desc: &str,
+) -> std::result::Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(font(15.0).color(&INK))
+        .axis_desc_style(font(16.0).color(&INK))
+        .bold_line_style(GRID)
+        .light_line_style(RGBColor(246, 247, 248))
+        .draw()
+}
+
 pub(crate) fn header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
@@ -399,17 +421,11 @@ impl Figure for BarPathFigure<'_> {
             .y_label_area_size(70)
             .build_cartesian_2d(x_lo..x_hi, 0.0..self.y_hi)?;
         let p = self.path;
-        chart
-            .configure_mesh()
-            .x_desc(format!("cm from {} (+ = {})", p.reference, p.forward_label))
-            .y_desc("height above floor (cm)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font(15.0).color(&INK))
-            .axis_desc_style(font(16.0).color(&INK))
-            .bold_line_style(GRID)
-            .light_line_style(RGBColor(246, 247, 248))
-            .draw()?;
+        draw_mesh(
+            &mut chart,
+            &format!("cm from {} (+ = {})", p.reference, p.forward_label),
+            "height above floor (cm)",
+        )?;
 
         // The plate resting on the floor at the first setup, for scale.
         if let Some(&(sx, _)) = p.reps.first().and_then(|r| r.first()) {

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -13,9 +13,23 @@ pub fn sample(name: &str) -> PathBuf {
     repo().join("sample_videos").join(name)
 }
 
-/// Runs the real `formcheck` binary.
+/// The real `formcheck` binary.
+pub const BIN: &str = env!("CARGO_BIN_EXE_formcheck");
+
+/// Runs the real `formcheck` binary (no stdin: nothing may wait for input).
 pub fn formcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_formcheck")).args(args).output().expect("running formcheck")
+    Command::new(BIN).args(args).stdin(Stdio::null()).output().expect("running formcheck")
+}
+
+/// The stdout of a run that must have succeeded.
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "formcheck failed: {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
 }
 
 /// The real clips folder, or `None` with the reason printed (tests then skip).
@@ -67,4 +81,41 @@ pub fn write_plain_video(path: &Path, frames: usize, width: i32, height: i32) {
         w.write(&frame).unwrap();
     }
     w.release().unwrap();
+}
+
+/// Luma of a BGR pixel (nearest pixel).
+pub fn luma(m: &opencv::core::Mat, x: f64, y: f64) -> f64 {
+    use opencv::prelude::*;
+    let p = m.at_2d::<opencv::core::Vec3b>(y.round() as i32, x.round() as i32).unwrap();
+    0.114 * p[0] as f64 + 0.587 * p[1] as f64 + 0.299 * p[2] as f64
+}
+
+pub fn luma_bilinear(m: &opencv::core::Mat, x: f64, y: f64) -> f64 {
+    let (x0, y0) = (x.floor(), y.floor());
+    let (fx, fy) = (x - x0, y - y0);
+    let l = |xx: f64, yy: f64| luma(m, xx, yy);
+    let a = l(x0, y0) * (1.0 - fx) + l(x0 + 1.0, y0) * fx;
+    let b = l(x0, y0 + 1.0) * (1.0 - fx) + l(x0 + 1.0, y0 + 1.0) * fx;
+    a * (1.0 - fy) + b * fy
+}
+
+/// Centre of the bright steel hub (radius 0.2 R) from its edge against the dark plate
+/// face, found along 24 rays from the truth centre.
+pub fn hub_centre(m: &opencv::core::Mat, bx: f64, by: f64, r: f64) -> (f64, f64) {
+    let inner = luma_bilinear(m, bx + 0.15 * r, by);
+    let face = luma_bilinear(m, bx + 0.4 * r, by);
+    let mid = 0.5 * (inner.max(luma_bilinear(m, bx - 0.15 * r, by)) + face);
+    let (mut sx, mut sy) = (0.0, 0.0);
+    let n = 24;
+    for k in 0..n {
+        let a = k as f64 * std::f64::consts::TAU / n as f64;
+        let (c, s) = (a.cos(), a.sin());
+        let mut rr = 0.12 * r;
+        while rr < 0.35 * r && luma_bilinear(m, bx + rr * c, by + rr * s) > mid {
+            rr += 0.05;
+        }
+        sx += bx + rr * c;
+        sy += by + rr * s;
+    }
+    (sx / n as f64, sy / n as f64)
 }

@@ -43,16 +43,6 @@ pub fn sha_of(seed: &str) -> String {
     Sha256::digest(seed.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn fault_number(id: &str) -> u8 {
-    match id {
-        "lumbar_rounding" => 1,
-        "lumbar_hyperextension" => 2,
-        "bar_drift" => 3,
-        "hips_too_high" | "hips_too_low" | "hips_rise_early" => 4,
-        _ => 5,
-    }
-}
-
 /// A plausible result of a 30 fps video whose reps measured `reps`. `video` names the clip
 /// (its SHA-256 is derived from the name). Built through JSON so fields other engineers add
 /// to the schema (with defaults) do not break the tests.
@@ -68,7 +58,7 @@ pub fn analysis(video: &str, reps: &[RepSpec]) -> Analysis {
             .iter()
             .map(|(id, severity)| {
                 json!({
-                    "fault": fault_number(id), "id": id,
+                    "fault": formcheck::faults::rules::fault_number(id), "id": id,
                     "severity": match severity { Severity::Likely => "likely", Severity::Watch => "watch" },
                     "confidence": 0.8, "at_s": liftoff + 0.3, "value": 7.0, "threshold": 5.0,
                     "evidence": format!("{id} in rep {}", k + 1), "cue": "cue"

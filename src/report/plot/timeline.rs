@@ -122,17 +122,7 @@ impl TimelineFigure<'_> {
             .x_label_area_size(44)
             .y_label_area_size(70)
             .build_cartesian_2d(0.0..t_hi, 0.0..y_hi)?;
-        chart
-            .configure_mesh()
-            .x_desc("time (s)")
-            .y_desc("height above floor (cm)")
-            .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(font(15.0).color(&INK))
-            .axis_desc_style(font(16.0).color(&INK))
-            .bold_line_style(GRID)
-            .light_line_style(RGBColor(246, 247, 248))
-            .draw()?;
+        draw_mesh(&mut chart, "time (s)", "height above floor (cm)")?;
         for r in &self.a.reps {
             chart.draw_series([Rectangle::new(
                 [(r.liftoff_s, 0.0), (r.lockout_s, y_hi)],
