@@ -52,6 +52,12 @@ pub enum Error {
     #[error("{path}: not a formcheck result ({why}). Give the JSON written by `formcheck analyze --json`.")]
     BadResultFile { path: PathBuf, why: String },
 
+    #[error("no video found in {}: formcheck takes files ending in {}. Name the videos or a folder that holds them.", inputs.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "), crate::batch::VIDEO_EXTENSIONS.join("/"))]
+    NoVideos { inputs: Vec<PathBuf> },
+
+    #[error("could not write the summary CSV: {why}")]
+    Csv { why: String },
+
     #[error("could not draw {what}: {why}")]
     Plot { what: String, why: String },
 

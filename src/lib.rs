@@ -7,6 +7,7 @@
 //! and shares nothing with the analysis stages except the plain types in `schema`.
 
 pub mod analyze;
+pub mod batch;
 pub mod error;
 pub mod faults;
 pub mod history;

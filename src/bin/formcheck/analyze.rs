@@ -5,26 +5,33 @@ use clap::Args;
 use formcheck::analyze::{self, AnalyzeOptions};
 use formcheck::faults::Thresholds;
 use formcheck::report;
+use formcheck::schema::Analysis;
 use formcheck::track::body::engine::LandmarkModel;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct AnalyzeArgs {
-    /// The video of the set, filmed from the side.
-    video: PathBuf,
+    /// The video of the set, filmed from the side. Several videos or folders analyse them all
+    /// (needs --out; a summary.csv with one row per rep is written there).
+    #[arg(required = true, value_name = "VIDEO_OR_DIR")]
+    pub(crate) videos: Vec<PathBuf>,
     /// Write the JSON result here (`-` for standard output).
     #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
+    pub(crate) json: Option<PathBuf>,
     /// Write the bar-path plot here (.png or .svg).
     #[arg(long, value_name = "FILE")]
-    plot: Option<PathBuf>,
+    pub(crate) plot: Option<PathBuf>,
     /// Write every output (JSON, plots) into this folder, named after the video.
     #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
+    /// Videos analysed at the same time when given several (default: one per two cores,
+    /// since each analysis already keeps two threads busy).
+    #[arg(long, short, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) jobs: Option<u16>,
     /// Centre of the near plate in the first frame, in pixels, when it is not found by itself.
     #[arg(long, value_name = "X,Y", value_parser = parse_point)]
-    bar_at: Option<(f64, f64)>,
+    pub(crate) bar_at: Option<(f64, f64)>,
     /// Diameter of the plates in cm (standard bumper and competition plates are 45).
     #[arg(long, value_name = "CM", value_parser = parse_plate_cm)]
     plate_cm: Option<f64>,
@@ -36,21 +43,21 @@ pub struct AnalyzeArgs {
     bar_only: bool,
     /// Draw the annotated video here (.mp4, H.264): skeleton, bar path, mid-foot line, speed, fault banners.
     #[arg(long = "video", value_name = "OUT.mp4")]
-    annotate: Option<PathBuf>,
+    pub(crate) annotate: Option<PathBuf>,
     /// Write the HTML report (ranked faults, rep table, plots, cues; the video with --video) into this folder.
     #[arg(long, value_name = "DIR")]
-    report: Option<PathBuf>,
+    pub(crate) report: Option<PathBuf>,
     /// Write the per-frame bar and body tracks here as CSV.
     #[arg(long, value_name = "FILE")]
-    csv: Option<PathBuf>,
+    pub(crate) csv: Option<PathBuf>,
     /// Fault thresholds to use instead of the defaults (TOML; `formcheck thresholds` prints the defaults).
     #[arg(long, value_name = "FILE")]
     thresholds: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
-    quiet: bool,
+    pub(crate) quiet: bool,
     #[command(flatten)]
-    save: crate::history::SaveArgs,
+    pub(crate) save: crate::history::SaveArgs,
 }
 
 fn parse_point(s: &str) -> Result<(f64, f64), String> {
@@ -80,6 +87,13 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         body: (!args.bar_only).then_some(args.model),
         thresholds,
     };
+    match args.videos.as_slice() {
+        [video] if !video.is_dir() => run_one(&args, video, &options),
+        _ => crate::batch::run(&args, &options),
+    }
+}
+
+fn run_one(args: &AnalyzeArgs, video: &Path, options: &AnalyzeOptions) -> Result<()> {
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::hidden();
     if show_progress {
@@ -97,22 +111,16 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         }
         bar.set_position(done as u64);
     };
-    let analysis = analyze::analyze(&args.video, &options, &mut progress)?;
+    let analysis = analyze::analyze(video, options, &mut progress)?;
     bar.finish_and_clear();
 
-    let stem = args.out.as_ref().map(|d| analyze::output_stem(d, &args.video));
+    let stem = args.out.as_ref().map(|d| analyze::output_stem(d, video));
     let json_path = args.json.clone().or_else(|| stem.as_ref().map(|s| s.with_extension("json")));
     let plot_path = args.plot.clone().or_else(|| stem.as_ref().map(|s| with_suffix(s, ".bar_path.png")));
     let json_to_stdout = json_path.as_deref() == Some(Path::new("-"));
 
     if let Some(p) = &plot_path {
-        if let Some(path) = report::plot::bar_path(&analysis) {
-            let title = format!("Bar path: {}", file_name(&args.video));
-            report::plot::draw_bar_path(&path, &title, p).with_context(|| format!("writing {}", p.display()))?;
-            if args.out.is_some() {
-                report::plot::draw_bar_path(&path, &title, &p.with_extension("svg"))?;
-            }
-        }
+        write_bar_path_plot(&analysis, video, p, args.out.is_some())?;
     }
     match &json_path {
         Some(_) if json_to_stdout => println!("{}", report::json::to_string(&analysis)),
@@ -121,7 +129,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     }
     let (annotate, report_dir, csv) = (args.annotate.as_deref(), args.report.as_deref(), args.csv.as_deref());
     let outputs =
-        crate::report::Outputs { source: &args.video, video: annotate, report: report_dir, csv, quiet: args.quiet };
+        crate::report::Outputs { source: video, video: annotate, report: report_dir, csv, quiet: args.quiet };
     crate::report::write_outputs(&analysis, &outputs)?;
     if !args.quiet {
         let summary = report::summary::render(&analysis);
@@ -131,11 +139,24 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
             print!("{summary}");
         }
     }
-    crate::history::save_analysis(&args.save, &args.video, &analysis, args.quiet, json_to_stdout)?;
+    crate::history::save_analysis(&args.save, video, &analysis, args.quiet, json_to_stdout)?;
     Ok(())
 }
 
-fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
+/// The bar-path plot at `png` (and beside it as SVG when `svg`); nothing when no bar was
+/// tracked.
+pub(crate) fn write_bar_path_plot(analysis: &Analysis, video: &Path, png: &Path, svg: bool) -> Result<()> {
+    let Some(path) = report::plot::bar_path(analysis) else { return Ok(()) };
+    let title = format!("Bar path: {}", file_name(video));
+    report::plot::draw_bar_path(&path, &title, png).with_context(|| format!("writing {}", png.display()))?;
+    if svg {
+        let svg = png.with_extension("svg");
+        report::plot::draw_bar_path(&path, &title, &svg).with_context(|| format!("writing {}", svg.display()))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn with_suffix(stem: &Path, suffix: &str) -> PathBuf {
     let mut s = stem.as_os_str().to_owned();
     s.push(suffix);
     PathBuf::from(s)

@@ -4,6 +4,7 @@
 //! dispatches and turns errors into one clear line and a non-zero exit.
 
 mod analyze;
+mod batch;
 mod history;
 mod report;
 
@@ -24,6 +25,8 @@ struct Cli {
 enum Command {
     /// Analyse a side-view video of a deadlift set.
     Analyze(analyze::AnalyzeArgs),
+    /// The batch summary CSV (one row per rep) from result JSON files analysed separately.
+    Summary(batch::SummaryArgs),
     /// Draw a synthetic deadlift set with exact truth (test data).
     Render(formcheck::render::RenderArgs),
     /// Make the HTML report, plots, CSV and (with --video) the annotated video from a result.
@@ -59,6 +62,7 @@ fn main() {
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Summary(args) => batch::run_summary(args),
         Command::Render(args) => formcheck::render::run_cli(&args).map_err(anyhow::Error::from),
         Command::Report(args) => report::run(args),
         Command::History(args) => history::run_history(args),
