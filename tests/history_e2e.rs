@@ -245,12 +245,10 @@ fn kill_9_during_analyze_save_keeps_earlier_sessions() {
 
 /// Three months of technique from rendered videos: January drifts and shoots the hips
 /// (baseline), February is corrected, March drifts again and leans back at lockout.
-/// Needs per-rep body metrics (mid-foot from the feet, hips, trunk) and fault labels from
-/// `formcheck analyze`. With the fault stage as of this writing everything here passes except
-/// the lockout lean-back, which reads about 4-5° high: 18.2° for the 14° drawn in March, and
-/// 7° on January's un-faulted lockouts (one of which then gets a lumbar_hyperextension label).
+/// Runs the whole chain: render, `formcheck analyze --save` (per-rep body metrics, mid-foot
+/// from the feet, fault labels), `formcheck compare`; values are checked against the drawn
+/// magnitudes and the verdicts against the story.
 #[test]
-#[ignore = "needs the fault stage: lockout lean-back reads ~5 degrees high on rendered clips"]
 fn three_month_fault_history_from_rendered_videos() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("videos");
