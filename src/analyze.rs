@@ -25,6 +25,7 @@ use opencv::core::Mat;
 use opencv::imgproc;
 use opencv::prelude::*;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Standard bumper and competition plates are 45 cm across.
 pub const STANDARD_PLATE_CM: f64 = 45.0;
@@ -62,13 +63,60 @@ pub struct Tracks {
     pub bar: BarTrack,
     pub body: Option<BodyTrack>,
     pub camera: CameraMotion,
+    pub times: StageTimes,
+}
+
+/// Where an analysis spent its time, stage by stage. Decoding runs on its own thread, so
+/// `decode` overlaps the tracking stages; `waiting` is how long tracking sat idle for a
+/// frame (decode was the bottleneck then).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    pub decode: Duration,
+    pub waiting: Duration,
+    pub body: Duration,
+    pub bar: Duration,
+    /// Grey conversion and camera-motion tracking.
+    pub camera: Duration,
+    /// Clean-up after the frame pass: gap bridging, occlusion repair, smoothing.
+    pub finish: Duration,
+    /// The video's sha256 (the history's identity of a video).
+    pub hash: Duration,
+    /// Reps, measurements and fault labels.
+    pub measure: Duration,
+    /// The whole analysis, wall clock.
+    pub total: Duration,
 }
 
 /// Analyses a video file. `progress` is called with (frames done, frames expected).
 pub fn analyze(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<Analysis> {
+    analyze_timed(path, options, progress).map(|(analysis, _)| analysis)
+}
+
+/// [`analyze`], and where the time went.
+pub fn analyze_timed(
+    path: &Path,
+    options: &AnalyzeOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<(Analysis, StageTimes)> {
+    let started = Instant::now();
     let tracks = track_video(path, options, progress)?;
+    let mut times = tracks.times;
+    let t = Instant::now();
     let sha256 = video::sha256_file(path)?;
-    Ok(build_analysis(&tracks, path, sha256, options))
+    times.hash = t.elapsed();
+    let t = Instant::now();
+    let analysis = build_analysis(&tracks, path, sha256, options);
+    times.measure = t.elapsed();
+    times.total = started.elapsed();
+    Ok((analysis, times))
+}
+
+/// Adds the time `f` takes to `slot`.
+fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let out = f();
+    *slot += t.elapsed();
+    out
 }
 
 /// One pass over the frames: decode on a second thread, track here.
@@ -85,25 +133,33 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     let mut camera = CameraTracker::default();
     let mut gray = Mat::default();
     let mut failure = None;
+    let mut times = StageTimes::default();
+    let mut waited = Instant::now();
     for frame in frames.iter() {
+        times.waiting += waited.elapsed();
+        times.decode += frame.decode_time;
         // The body goes first: its hands tell the bar tracker where to look for the plate,
         // and the bar of the previous frame tells it which person is the lifter.
-        let step = to_gray(&frame.image, &mut gray)
+        let step = timed(&mut times.camera, || to_gray(&frame.image, &mut gray))
             .and_then(|_| match body.as_mut() {
-                Some(b) => b.push(&frame.image, bar.latest()),
+                Some(b) => timed(&mut times.body, || b.push(&frame.image, bar.latest())),
                 None => Ok(()),
             })
             .and_then(|_| {
                 let hands = body.as_ref().and_then(|b| b.last()).map(hands_of);
-                bar.push(&FrameImages { colour: &frame.image, gray: &gray }, hands)
+                timed(&mut times.bar, || bar.push(&FrameImages { colour: &frame.image, gray: &gray }, hands))
             })
-            .and_then(|_| camera.push(&gray, &moving_regions(body.as_ref().and_then(|b| b.last()), &bar)));
+            .and_then(|_| {
+                let moving = moving_regions(body.as_ref().and_then(|b| b.last()), &bar);
+                timed(&mut times.camera, || camera.push(&gray, &moving))
+            });
         pool.recycle(frame.image);
         if let Err(e) = step {
             failure = Some(e);
             break;
         }
         progress(frame.index + 1, meta.reported_frames);
+        waited = Instant::now();
     }
     drop(frames);
     let (video, decoded) = decoder.join().map_err(|_| Error::NoFrames { path: path.to_path_buf() })?;
@@ -113,6 +169,7 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     decoded?;
     let frame_count = video.frames_read();
     check_length(path, &meta, frame_count)?;
+    let finishing = Instant::now();
     let raw_body = body.map(BodyTracker::finish);
     let hands: Vec<Option<Hands>> = match &raw_body {
         Some(raw) => raw.frames.iter().map(|f| f.as_ref().map(hands_of)).collect(),
@@ -120,7 +177,9 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     };
     let bar = bar.finish(&hands)?;
     let body = raw_body.map(|raw| post::finish(raw, &bar.obs, meta.fps));
-    Ok(Tracks { meta, frame_count, bar, body, camera: camera.finish() })
+    let camera = camera.finish();
+    times.finish = finishing.elapsed();
+    Ok(Tracks { meta, frame_count, bar, body, camera, times })
 }
 
 /// Regions that move on their own and must not be taken for the background: the lifter
@@ -209,12 +268,21 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     }
     note_aspect(&calibration, &mut notes);
 
-    let view = view_verdict(tracks);
+    let mut view = view_verdict(tracks);
     let facing = tracks.body.as_ref().and_then(|b| b.facing);
     let body_points: Vec<Option<Body>> = match &tracks.body {
         Some(b) => b.points.clone(),
         None => vec![None; tracks.frame_count],
     };
+    if let Some(share) =
+        bar_above_shoulders(&tracks.bar, &body_points).filter(|s| view.usable && *s > MAX_ABOVE_SHOULDERS)
+    {
+        view.usable = false;
+        view.reason = Some(format!(
+            "the round thing followed as the plate is above the lifter's shoulders in {:.0}% of the frames, where a deadlift bar never is: it is something else (the head, a plate on the wall), so the bar numbers are not the bar's. Give the near plate's centre with --bar-at X,Y",
+            100.0 * share
+        ));
+    }
     let steady_body: Vec<Option<Body>> =
         body_points.iter().enumerate().map(|(i, b)| b.map(|b| steady_points(&b, |x, y| steady(i, x, y)))).collect();
     if tracks.camera.moved() {
@@ -334,6 +402,26 @@ fn view_verdict(tracks: &Tracks) -> View {
             reason: Some("body tracking was switched off (--bar-only): the camera angle is not checked".into()),
         },
     }
+}
+
+/// A deadlift bar stays below the shoulders (it hangs from the arms). A "plate" above them
+/// in most frames is something else: in a very dark clip, whose rims are lost in the
+/// floor, the tracker can lock onto the lifter's head. Real side clips stay below 0.4.
+const MAX_ABOVE_SHOULDERS: f64 = 0.6;
+
+/// The share of frames, among those with the bar and a confident shoulder, where the bar's
+/// centre is above the shoulder; `None` with too few such frames.
+fn bar_above_shoulders(bar: &BarTrack, body: &[Option<Body>]) -> Option<f64> {
+    let above: Vec<bool> = bar
+        .obs
+        .iter()
+        .zip(body)
+        .filter_map(|(o, b)| {
+            let (o, b) = (o.as_ref()?, b.as_ref()?);
+            (b.shoulder[2] > 0.5).then_some(o.ellipse.cy < b.shoulder[1])
+        })
+        .collect();
+    (above.len() >= 10).then(|| above.iter().filter(|a| **a).count() as f64 / above.len() as f64)
 }
 
 /// The bar's image position at a rep's setup: the last frame with the bar seen before lift-off.

@@ -1,6 +1,7 @@
 //! The command line: `formcheck report RESULT.json` and `formcheck analyze` with `--video`,
 //! `--report`, `--csv` and `--json -`.
 
+mod common;
 mod report_support;
 
 use formcheck::report::{csv, json};
@@ -107,4 +108,45 @@ fn analyze_writes_video_report_and_csv_and_keeps_stdout_json_clean() {
     }
     let html = std::fs::read_to_string(dir.join("report/report.html")).unwrap();
     assert!(html.contains("src=\"../annotated.mp4\""));
+}
+
+/// `analyze --timings`: every stage is listed, the frame count is the video's, and the
+/// stages that run one after another on the tracking thread fit inside the wall clock.
+#[test]
+fn timings_table_lists_the_stages_and_adds_up() {
+    let out = common::formcheck(&[
+        "analyze",
+        common::sample("clean_3rep.mp4").to_str().unwrap(),
+        "--bar-only",
+        "-q",
+        "--timings",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let table = String::from_utf8(out.stderr).unwrap();
+    let secs = |stage: &str| -> f64 {
+        let line = table.lines().find(|l| l.starts_with(stage)).unwrap_or_else(|| panic!("no {stage} row:\n{table}"));
+        line[stage.len()..].split_whitespace().next().unwrap().parse().unwrap()
+    };
+    let truth: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(common::sample("clean_3rep.truth.json")).unwrap()).unwrap();
+    let frames = truth["frame_count"].as_u64().unwrap();
+    assert!(table.contains(&format!("({frames} frames,")), "{table}");
+    let sequential: f64 = [
+        "waiting for frames",
+        "body points",
+        "bar",
+        "grey + camera motion",
+        "track clean-up",
+        "sha256",
+        "reps, metrics, faults",
+        "outputs (plots, JSON, ...)",
+    ]
+    .iter()
+    .map(|s| secs(s))
+    .sum();
+    let total = secs("total (wall clock)");
+    assert!(secs("decode (own thread)") > 0.0 && secs("bar") > 0.0, "{table}");
+    assert_eq!(secs("body points"), 0.0, "--bar-only runs no body model");
+    // Rounding to 0.01 s per row.
+    assert!(sequential <= total + 0.1, "{sequential} s of stages in {total} s:\n{table}");
 }

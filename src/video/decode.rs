@@ -9,11 +9,14 @@ use crate::error::Result;
 use crossbeam_channel::{bounded, Receiver, Sender};
 use opencv::core::Mat;
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// One decoded frame and its index in the stream.
 pub struct DecodedFrame {
     pub index: usize,
     pub image: Mat,
+    /// Time the decoder spent on this frame (for `analyze --timings` and the benchmarks).
+    pub decode_time: Duration,
 }
 
 /// Hands used frame buffers back to the decoder for reuse.
@@ -50,10 +53,12 @@ pub fn spawn_decoder(
 fn decode_loop(video: &mut Video, out: &Sender<DecodedFrame>, pool: &Receiver<Mat>) -> Result<()> {
     loop {
         let mut image = pool.try_recv().unwrap_or_default();
+        let started = Instant::now();
         let Some(index) = video.read_into(&mut image)? else {
             return Ok(());
         };
-        if out.send(DecodedFrame { index, image }).is_err() {
+        let decode_time = started.elapsed();
+        if out.send(DecodedFrame { index, image, decode_time }).is_err() {
             // The consumer stopped early (an error downstream); stop decoding.
             return Ok(());
         }

@@ -53,6 +53,9 @@ pub struct AnalyzeArgs {
     /// Fault thresholds to use instead of the defaults (TOML; `formcheck thresholds` prints the defaults).
     #[arg(long, value_name = "FILE")]
     thresholds: Option<PathBuf>,
+    /// Print where the time went, stage by stage (decode, body, bar, ...), on standard error.
+    #[arg(long)]
+    pub(crate) timings: bool,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub(crate) quiet: bool,
@@ -111,8 +114,9 @@ fn run_one(args: &AnalyzeArgs, video: &Path, options: &AnalyzeOptions) -> Result
         }
         bar.set_position(done as u64);
     };
-    let analysis = analyze::analyze(video, options, &mut progress)?;
+    let (analysis, times) = analyze::analyze_timed(video, options, &mut progress)?;
     bar.finish_and_clear();
+    let outputs_started = std::time::Instant::now();
 
     let stem = args.out.as_ref().map(|d| analyze::output_stem(d, video));
     let json_path = args.json.clone().or_else(|| stem.as_ref().map(|s| s.with_extension("json")));
@@ -128,8 +132,7 @@ fn run_one(args: &AnalyzeArgs, video: &Path, options: &AnalyzeOptions) -> Result
         None => {}
     }
     let (annotate, report_dir, csv) = (args.annotate.as_deref(), args.report.as_deref(), args.csv.as_deref());
-    let outputs =
-        crate::report::Outputs { source: video, video: annotate, report: report_dir, csv, quiet: args.quiet };
+    let outputs = crate::report::Outputs { source: video, video: annotate, report: report_dir, csv, quiet: args.quiet };
     crate::report::write_outputs(&analysis, &outputs)?;
     if !args.quiet {
         let summary = report::summary::render(&analysis);
@@ -139,8 +142,39 @@ fn run_one(args: &AnalyzeArgs, video: &Path, options: &AnalyzeOptions) -> Result
             print!("{summary}");
         }
     }
+    let outputs_time = outputs_started.elapsed();
     crate::history::save_analysis(&args.save, video, &analysis, args.quiet, json_to_stdout)?;
+    if args.timings {
+        eprint!("{}", timings_table(&times, outputs_time, analysis.video.frame_count));
+    }
     Ok(())
+}
+
+/// The `--timings` table: each stage's seconds, its share of the wall clock and its cost
+/// per frame. Decoding runs on its own thread, so its row overlaps the others.
+fn timings_table(t: &analyze::StageTimes, outputs: std::time::Duration, frames: usize) -> String {
+    let total = t.total + outputs;
+    let rows = [
+        ("decode (own thread)", t.decode),
+        ("waiting for frames", t.waiting),
+        ("body points", t.body),
+        ("bar", t.bar),
+        ("grey + camera motion", t.camera),
+        ("track clean-up", t.finish),
+        ("sha256", t.hash),
+        ("reps, metrics, faults", t.measure),
+        ("outputs (plots, JSON, ...)", outputs),
+    ];
+    let mut s = format!("{:<28}{:>9}{:>8}{:>11}\n", "stage", "s", "%", "ms/frame");
+    for (name, d) in rows {
+        let secs = d.as_secs_f64();
+        let share = 100.0 * secs / total.as_secs_f64().max(1e-9);
+        let per_frame = 1000.0 * secs / frames.max(1) as f64;
+        s += &format!("{name:<28}{secs:>9.2}{share:>7.0}%{per_frame:>11.2}\n");
+    }
+    let fps = frames as f64 / total.as_secs_f64().max(1e-9);
+    s += &format!("{:<28}{:>9.2}{:>8}{:>11.2}   ({frames} frames, {fps:.1} frames/s)\n", "total (wall clock)", total.as_secs_f64(), "", 1000.0 / fps.max(1e-9));
+    s
 }
 
 /// The bar-path plot at `png` (and beside it as SVG when `svg`); nothing when no bar was
