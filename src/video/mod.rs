@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 const SANE_FPS: std::ops::RangeInclusive<f64> = 5.0..=480.0;
 
 /// What the container says about a video, with the frame size taken from the first decoded
-/// frame (phone rotation metadata is applied by the decoder, so a portrait clip is portrait).
+/// frame (phone rotation metadata is applied by `Video`, so a portrait clip is portrait).
 #[derive(Debug, Clone, PartialEq)]
 pub struct VideoMeta {
     pub path: PathBuf,
@@ -45,6 +45,10 @@ pub struct Video {
     /// The first frame, decoded during `open` to learn the upright size.
     first: Option<Mat>,
     next_index: usize,
+    /// How to turn a decoded frame upright (phone rotation metadata), and the buffer the
+    /// decoder writes into before that turn.
+    upright: Option<opencv::core::RotateFlags>,
+    stored: Mat,
 }
 
 impl Video {
@@ -60,11 +64,16 @@ impl Video {
         }
         let fps = capture.get(videoio::CAP_PROP_FPS).unwrap_or(0.0);
         let reported = capture.get(videoio::CAP_PROP_FRAME_COUNT).unwrap_or(0.0);
-        let mut first = Mat::default();
-        let got = capture.read(&mut first).unwrap_or(false);
-        if !got || first.empty() {
+        let upright = upright_turn(&mut capture);
+        let mut stored = Mat::default();
+        let got = capture.read(&mut stored).unwrap_or(false);
+        if !got || stored.empty() {
             return Err(Error::NoFrames { path: path.to_path_buf() });
         }
+        let first = match upright {
+            Some(turn) => turn_upright(&stored, turn)?,
+            None => std::mem::take(&mut stored),
+        };
         if !fps.is_finite() || !SANE_FPS.contains(&fps) {
             return Err(Error::BadFrameRate { path: path.to_path_buf(), fps });
         }
@@ -76,7 +85,7 @@ impl Video {
             fps,
             reported_frames: reported.max(0.0) as usize,
         };
-        Ok(Video { capture, meta, first: Some(first), next_index: 0 })
+        Ok(Video { capture, meta, first: Some(first), next_index: 0, upright, stored })
     }
 
     pub fn meta(&self) -> &VideoMeta {
@@ -88,6 +97,12 @@ impl Video {
     pub fn read_into(&mut self, frame: &mut Mat) -> Result<Option<usize>> {
         if let Some(first) = self.first.take() {
             *frame = first;
+        } else if let Some(turn) = self.upright {
+            let got = self.capture.read(&mut self.stored).map_err(Error::opencv("decoding a frame"))?;
+            if !got || self.stored.empty() {
+                return Ok(None);
+            }
+            opencv::core::rotate(&self.stored, frame, turn as i32).map_err(Error::opencv("turning a frame upright"))?;
         } else {
             let got = self.capture.read(frame).map_err(Error::opencv("decoding a frame"))?;
             if !got || frame.empty() {
@@ -103,6 +118,32 @@ impl Video {
     pub fn frames_read(&self) -> usize {
         self.next_index
     }
+}
+
+/// The turn that shows a clip upright, from the container's rotation (phones film portrait
+/// as a landscape picture plus a "rotate 90" display matrix). formcheck applies it itself
+/// rather than leaving it to OpenCV, because OpenCV 4.6.0 (Debian bookworm's) turns such
+/// clips the wrong way, so they come out upside down (opencv/opencv#22088: its orientation
+/// value has the wrong sign; 4.5 and 4.7+ are right).
+fn upright_turn(capture: &mut videoio::VideoCapture) -> Option<opencv::core::RotateFlags> {
+    use opencv::core::RotateFlags;
+    let meta = capture.get(videoio::CAP_PROP_ORIENTATION_META).unwrap_or(0.0);
+    // Decode the picture as stored; a backend without the property keeps it as is anyway.
+    let _ = capture.set(videoio::CAP_PROP_ORIENTATION_AUTO, 0.0);
+    let wrong_sign = opencv::core::get_version_major() == 4 && opencv::core::get_version_minor() == 6;
+    let clockwise = (meta.round() as i64).rem_euclid(360);
+    match if wrong_sign { (360 - clockwise) % 360 } else { clockwise } {
+        90 => Some(RotateFlags::ROTATE_90_CLOCKWISE),
+        180 => Some(RotateFlags::ROTATE_180),
+        270 => Some(RotateFlags::ROTATE_90_COUNTERCLOCKWISE),
+        _ => None,
+    }
+}
+
+fn turn_upright(stored: &Mat, turn: opencv::core::RotateFlags) -> Result<Mat> {
+    let mut out = Mat::default();
+    opencv::core::rotate(stored, &mut out, turn as i32).map_err(Error::opencv("turning a frame upright"))?;
+    Ok(out)
 }
 
 /// Distinguishes "no such file" and "empty file" from "not a video" before FFmpeg is asked,
