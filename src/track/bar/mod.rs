@@ -277,6 +277,7 @@ impl BarTracker {
         let travel_diameters = best.travel();
         let mut obs = best.obs;
         obs.resize(frames, None);
+        drop_stretches_away_from_hands(&mut obs, hands);
         bridge_gaps(&mut obs, (BRIDGE_SECONDS * self.fps).round().max(2.0) as usize, BRIDGE_MAX_SPEED / self.fps);
         let (plate_diameter_px, plate_aspect) = plate_size(&obs);
         Ok(BarTrack { obs, plate_diameter_px, plate_aspect, travel_diameters, candidates_followed })
@@ -316,6 +317,65 @@ fn bridge_gaps(obs: &mut [Option<PlateObs>], max_gap: usize, max_step: f64) {
             }
         }
         last = Some(i);
+    }
+}
+
+/// A stretch of the track (frames between two losses) whose place relative to the hands
+/// differs this much, in trunk lengths, from the rest of the track's is something else.
+const AWAY_FROM_HANDS: f64 = 0.5;
+/// The hands only have a say when they hold the plate: the offset's median deviation over
+/// the whole track, in trunk lengths, is below this.
+const HELD_SPREAD: f64 = 0.2;
+
+/// Drops the stretches of the track that left the lifter's hands. When the plate is hidden
+/// (someone walks past, the lifter turns), the re-acquisition can lock onto another round
+/// thing and follow it smoothly; the hands, which the body tracker still places, tell. The
+/// test is the plate's offset from the nearer wrist (the far one is often guessed), which stays the same while the bar is held
+/// (the wrist landmark sits above the grip, by an amount that depends on the model and the
+/// hand), compared with its median over the whole track. Judged per stretch (its median),
+/// never per frame, so one misplaced wrist drops nothing; a stretch holding half the track
+/// or more is never dropped (then the hands are what is wrong).
+fn drop_stretches_away_from_hands(obs: &mut [Option<PlateObs>], hands: &[Option<Hands>]) {
+    let offset = |i: usize| -> Option<(f64, f64, f64)> {
+        let (o, h) = (obs[i].as_ref()?, hands.get(i)?.as_ref()?);
+        let d = |p: (f64, f64)| (p.0 - o.ellipse.cx).hypot(p.1 - o.ellipse.cy);
+        let wrist = if d(h.left) <= d(h.right) { h.left } else { h.right };
+        Some((o.ellipse.cx - wrist.0, o.ellipse.cy - wrist.1, h.trunk_px.max(1.0)))
+    };
+    let median_of = |range: std::ops::Range<usize>| -> Option<(f64, f64, f64)> {
+        let all: Vec<(f64, f64, f64)> = range.filter_map(offset).collect();
+        let mut pick = |k: usize| {
+            let mut v: Vec<f64> = all.iter().map(|o| [o.0, o.1, o.2][k]).collect();
+            crate::signal::median(&mut v)
+        };
+        Some((pick(0)?, pick(1)?, pick(2)?))
+    };
+    let Some(typical) = median_of(0..obs.len()) else { return };
+    let mut spread: Vec<f64> =
+        (0..obs.len()).filter_map(offset).map(|o| (o.0 - typical.0).hypot(o.1 - typical.1) / o.2).collect();
+    if !crate::signal::median(&mut spread).is_some_and(|s| s < HELD_SPREAD) {
+        return; // The wrists do not hold this plate (another person, a lost pose): no say.
+    }
+    let seen = obs.iter().flatten().count();
+    let mut drop = Vec::new();
+    let mut i = 0;
+    while i < obs.len() {
+        if obs[i].is_none() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < obs.len() && obs[i].is_some() {
+            i += 1;
+        }
+        let far = median_of(start..i)
+            .is_some_and(|m| (m.0 - typical.0).hypot(m.1 - typical.1) / typical.2 > AWAY_FROM_HANDS);
+        if far && 2 * (i - start) < seen {
+            drop.push(start..i);
+        }
+    }
+    for range in drop {
+        obs[range].fill(None);
     }
 }
 
@@ -391,6 +451,43 @@ mod tests {
 
     fn fit(x: f64) -> Option<PlateObs> {
         Some(PlateObs { ellipse: Ellipse::circle(x, 2.0 * x, 50.0), conf: 0.8, size_measured: true })
+    }
+
+    fn hands_at(x: f64, y: f64) -> Option<Hands> {
+        Some(Hands { left: (x, y), right: (x + 5.0, y), trunk_px: 100.0 })
+    }
+
+    #[test]
+    fn a_stretch_that_leaves_the_hands_is_dropped_but_not_the_track() {
+        let at = |x: f64, y: f64| Some(PlateObs { ellipse: Ellipse::circle(x, y, 50.0), conf: 0.8, size_measured: true });
+        // Ten frames at the hands, a loss, four frames 150 px above them, a loss, five at the hands.
+        let mut obs: Vec<Option<PlateObs>> = (0..10).map(|i| at(300.0, 400.0 - i as f64)).collect();
+        obs.push(None);
+        obs.extend((0..4).map(|_| at(300.0, 250.0)));
+        obs.push(None);
+        obs.extend((0..5).map(|_| at(300.0, 400.0)));
+        let mut hands: Vec<Option<Hands>> = obs.iter().map(|_| hands_at(300.0, 400.0)).collect();
+        hands[3] = hands_at(900.0, 100.0); // one misplaced wrist drops nothing
+        let mut dropped = obs.clone();
+        drop_stretches_away_from_hands(&mut dropped, &hands);
+        assert!(dropped[11..15].iter().all(Option::is_none), "the stretch above the hands goes");
+        assert_eq!(dropped[..11], obs[..11]);
+        assert_eq!(dropped[15..], obs[15..]);
+
+        // Without a body, or with wrists that do not hold the plate (another person, a lost
+        // pose), nothing goes.
+        let mut kept = obs.clone();
+        drop_stretches_away_from_hands(&mut kept, &vec![None; obs.len()]);
+        assert_eq!(kept, obs);
+        let wandering: Vec<Option<Hands>> =
+            (0..obs.len()).map(|i| hands_at(((37 * i) % 500) as f64, ((53 * i) % 300) as f64)).collect();
+        drop_stretches_away_from_hands(&mut kept, &wandering);
+        assert_eq!(kept, obs);
+        // A constant offset from the wrists (the landmark sits above the grip) is normal.
+        let above: Vec<Option<Hands>> = hands.iter().map(|_| hands_at(300.0, 330.0)).collect();
+        drop_stretches_away_from_hands(&mut kept, &above);
+        assert!(kept[11..15].iter().all(Option::is_none), "judged by the offset, not the distance");
+        assert_eq!(kept[..11], obs[..11]);
     }
 
     #[test]
