@@ -168,42 +168,99 @@ impl Thresholds {
         Ok(t)
     }
 
+    /// Checks every value: a number (not NaN or infinite) within its key's range, the watch
+    /// level on the milder side of the likely level, and the hips-too-low limits below the
+    /// hips-too-high ones. Each problem names the key, the value and what is allowed.
     pub fn validate(&self) -> std::result::Result<(), String> {
         let mut problems = Vec::new();
-        let mut upward = |key: &str, watch: f64, likely: f64, range: std::ops::RangeInclusive<f64>| {
-            for (name, v) in [("watch", watch), ("likely", likely)] {
-                if !v.is_finite() || !range.contains(&v) {
-                    problems.push(format!("{key}: {name} value {v} is outside {}..={}", range.start(), range.end()));
-                }
-            }
-            if watch > likely {
-                problems
-                    .push(format!("{key}: the watch level ({watch}) must not be above the likely level ({likely})"));
+        let mut in_range = |key: &str, v: f64, lo: f64, hi: f64| {
+            if !(v.is_finite() && (lo..=hi).contains(&v)) {
+                problems.push(format!("{key} = {v:?} is not allowed: give a number from {lo:?} to {hi:?}"));
+                false
+            } else {
+                true
             }
         };
+        // (section, watch key, watch, likely key, likely, lowest, highest, higher is worse)
+        type Pair<'a> = (&'a str, &'a str, f64, &'a str, f64, f64, f64, bool);
         let r = &self.lumbar_rounding;
-        upward("lumbar_rounding.*_pct", r.watch_pct, r.likely_pct, 0.0..=50.0);
         let h = &self.lumbar_hyperextension;
-        upward("lumbar_hyperextension.*_deg", h.watch_deg, h.likely_deg, 0.0..=60.0);
-        upward("lumbar_hyperextension.likely_beyond_baseline_deg", 0.0, h.likely_beyond_baseline_deg, 0.0..=60.0);
         let d = &self.bar_drift;
-        upward("bar_drift.*_cm", d.watch_cm, d.likely_cm, 0.0..=50.0);
         let hh = &self.hips_too_high;
-        upward("hips_too_high.*_ratio", hh.watch_ratio, hh.likely_ratio, 0.0..=2.0);
-        upward("hips_too_high.*_knee_deg", hh.watch_knee_deg, hh.likely_knee_deg, 0.0..=180.0);
         let hl = &self.hips_too_low;
-        // Lower is worse here: likely below watch.
-        upward("hips_too_low.*_ratio", -hl.watch_ratio, -hl.likely_ratio, -2.0..=1.0);
-        upward("hips_too_low.*_knee_deg", -hl.watch_knee_deg, -hl.likely_knee_deg, -180.0..=0.0);
         let hr = &self.hips_rise_early;
-        upward("hips_rise_early.*_cm", hr.watch_cm, hr.likely_cm, 0.0..=50.0);
-        upward("hips_rise_early.*_ms", hr.watch_ms, hr.likely_ms, 0.0..=5000.0);
-        upward("hips_rise_early.*_ratio", hr.watch_ratio, hr.likely_ratio, 0.0..=20.0);
         let j = &self.jerked_liftoff;
-        upward("jerked_liftoff.*_accel_ratio", j.watch_accel_ratio, j.likely_accel_ratio, 0.0..=50.0);
-        upward("jerked_liftoff.min_hold_ms", 0.0, j.min_hold_ms, 0.0..=5000.0);
-        upward("jerked_liftoff.hip_dip_cm", 0.0, j.hip_dip_cm, 0.0..=50.0);
-        upward("fatigue.velocity_loss_pct", 0.0, self.fatigue.velocity_loss_pct, 0.0..=100.0);
+        let pairs: [Pair; 11] = [
+            ("lumbar_rounding", "watch_pct", r.watch_pct, "likely_pct", r.likely_pct, 0.0, 50.0, true),
+            ("lumbar_hyperextension", "watch_deg", h.watch_deg, "likely_deg", h.likely_deg, 0.0, 60.0, true),
+            ("bar_drift", "watch_cm", d.watch_cm, "likely_cm", d.likely_cm, 0.0, 50.0, true),
+            ("hips_too_high", "watch_ratio", hh.watch_ratio, "likely_ratio", hh.likely_ratio, 0.0, 2.0, true),
+            (
+                "hips_too_high",
+                "watch_knee_deg",
+                hh.watch_knee_deg,
+                "likely_knee_deg",
+                hh.likely_knee_deg,
+                0.0,
+                180.0,
+                true,
+            ),
+            // Lower is worse here: likely at or below watch.
+            ("hips_too_low", "watch_ratio", hl.watch_ratio, "likely_ratio", hl.likely_ratio, 0.0, 2.0, false),
+            (
+                "hips_too_low",
+                "watch_knee_deg",
+                hl.watch_knee_deg,
+                "likely_knee_deg",
+                hl.likely_knee_deg,
+                0.0,
+                180.0,
+                false,
+            ),
+            ("hips_rise_early", "watch_cm", hr.watch_cm, "likely_cm", hr.likely_cm, 0.0, 50.0, true),
+            ("hips_rise_early", "watch_ms", hr.watch_ms, "likely_ms", hr.likely_ms, 0.0, 5000.0, true),
+            ("hips_rise_early", "watch_ratio", hr.watch_ratio, "likely_ratio", hr.likely_ratio, 0.0, 20.0, true),
+            (
+                "jerked_liftoff",
+                "watch_accel_ratio",
+                j.watch_accel_ratio,
+                "likely_accel_ratio",
+                j.likely_accel_ratio,
+                0.0,
+                50.0,
+                true,
+            ),
+        ];
+        let mut order = Vec::new();
+        for (section, wk, watch, lk, likely, lo, hi, up) in pairs {
+            let ok_w = in_range(&format!("{section}.{wk}"), watch, lo, hi);
+            let ok_l = in_range(&format!("{section}.{lk}"), likely, lo, hi);
+            if ok_w && ok_l && up && watch > likely {
+                order.push(format!(
+                    "{section}.{wk} = {watch:?} is above {section}.{lk} = {likely:?}: the watch level must not be above the likely level"
+                ));
+            } else if ok_w && ok_l && !up && watch < likely {
+                order.push(format!(
+                    "{section}.{wk} = {watch:?} is below {section}.{lk} = {likely:?}: lower is worse here, so the watch level must not be below the likely level"
+                ));
+            }
+        }
+        in_range("lumbar_hyperextension.likely_beyond_baseline_deg", h.likely_beyond_baseline_deg, 0.0, 60.0);
+        in_range("jerked_liftoff.min_hold_ms", j.min_hold_ms, 0.0, 5000.0);
+        in_range("jerked_liftoff.hip_dip_cm", j.hip_dip_cm, 0.0, 50.0);
+        in_range("fatigue.velocity_loss_pct", self.fatigue.velocity_loss_pct, 0.0, 100.0);
+        // Setup hip height: a height (or knee angle) flagged as too low must not also be
+        // flagged as too high, or every setup would be a fault.
+        for (what, low, high) in
+            [("ratio", hl.watch_ratio, hh.watch_ratio), ("knee_deg", hl.watch_knee_deg, hh.watch_knee_deg)]
+        {
+            if low.is_finite() && high.is_finite() && low >= high {
+                order.push(format!(
+                    "hips_too_low.watch_{what} = {low:?} is not below hips_too_high.watch_{what} = {high:?}: every setup would be flagged; keep the too-low limits below the too-high ones"
+                ));
+            }
+        }
+        problems.extend(order);
         if problems.is_empty() {
             Ok(())
         } else {
@@ -247,5 +304,36 @@ mod tests {
         let e = Thresholds::parse("[lumbar_rounding]\nlikely_pct = nan\n").unwrap_err();
         assert!(e.contains("lumbar_rounding"), "{e}");
         assert!(Thresholds::parse("not toml at all [").is_err());
+    }
+
+    // Fuzzing found: hips_too_low limits above the hips_too_high ones were accepted
+    // (`[hips_too_high] watch_ratio = 0.0`), so every setup would be a fault.
+    #[test]
+    fn hips_too_low_must_stay_below_hips_too_high() {
+        let e = Thresholds::parse("[hips_too_high]\nwatch_ratio = 0.0\n").unwrap_err();
+        assert!(e.contains("hips_too_low.watch_ratio = 0.18") && e.contains("hips_too_high.watch_ratio = 0.0"), "{e}");
+        let e = Thresholds::parse("[hips_too_low]\nwatch_knee_deg = 150.0\nlikely_knee_deg = 140.0\n").unwrap_err();
+        assert!(e.contains("hips_too_low.watch_knee_deg = 150.0"), "{e}");
+    }
+
+    // Found writing the fuzz oracle: a negative hips_too_low ratio (hips below the knees)
+    // was accepted, and its messages showed the values negated.
+    #[test]
+    fn hips_too_low_values_are_checked_and_shown_as_written() {
+        let e = Thresholds::parse("[hips_too_low]\nlikely_ratio = -0.5\n").unwrap_err();
+        assert!(e.contains("hips_too_low.likely_ratio = -0.5 is not allowed") && e.contains("0.0 to 2.0"), "{e}");
+        let e = Thresholds::parse("[hips_too_low]\nwatch_ratio = 0.05\n").unwrap_err();
+        assert!(e.contains("hips_too_low.watch_ratio = 0.05 is below hips_too_low.likely_ratio = 0.1"), "{e}");
+        assert!(!e.contains("-0."), "{e}");
+    }
+
+    #[test]
+    fn messages_name_the_exact_key_and_value() {
+        let e = Thresholds::parse("[bar_drift]\nwatch_cm = 9.0\n").unwrap_err();
+        assert!(e.contains("bar_drift.watch_cm = 9.0 is above bar_drift.likely_cm = 5.0"), "{e}");
+        let e = Thresholds::parse("[fatigue]\nvelocity_loss_pct = -inf\n").unwrap_err();
+        assert!(e.contains("fatigue.velocity_loss_pct = -inf is not allowed: give a number from 0.0 to 100.0"), "{e}");
+        let e = Thresholds::parse("[hips_rise_early]\nlikely_ms = 1e300\n").unwrap_err();
+        assert!(e.contains("hips_rise_early.likely_ms = 1e300"), "{e}");
     }
 }

@@ -80,8 +80,13 @@ impl Export {
         let Some(version) = schema.strip_prefix(EXPORT_PREFIX) else {
             return Err(bad(format!("its schema is {schema:?}")));
         };
-        let version: u32 = version.parse().map_err(|_| bad(format!("unknown schema {schema:?}")))?;
-        if version > EXPORT_VERSION {
+        // Plain digits without a leading zero: "formcheck.history-export/1". A number too
+        // big for u32 is still a (much) newer version.
+        let digits = !version.is_empty() && version.bytes().all(|b| b.is_ascii_digit()) && !version.starts_with('0');
+        if !digits {
+            return Err(bad(format!("unknown schema {schema:?}; this formcheck reads {EXPORT_SCHEMA:?}")));
+        }
+        if version.parse::<u32>().map_or(true, |v| v > EXPORT_VERSION) {
             return Err(Error::ExportTooNew {
                 path: path.to_path_buf(),
                 found: schema.to_string(),
@@ -92,6 +97,49 @@ impl Export {
         export.source = Some(path.to_path_buf());
         Ok(export)
     }
+}
+
+/// What `--save` itself would refuse, checked before anything is written: a load that is
+/// not a bar weight, a date the history cannot store.
+fn check_session(s: &ExportSession, name: &str) -> std::result::Result<(), String> {
+    if let Some(kg) = s.load_kg {
+        if !(kg.is_finite() && kg > 0.0 && kg < 2000.0) {
+            return Err(format!(
+                "{name}'s session of {}: load_kg is {kg}, not a bar weight in kg (more than 0, less than 2000); \
+                 correct it or set it to null",
+                s.date
+            ));
+        }
+    }
+    use chrono::Datelike;
+    if !(0..=9999).contains(&s.date.year()) {
+        return Err(format!(
+            "{name}'s session dated {}: a session date must be YYYY-MM-DD with a four-digit year",
+            s.date
+        ));
+    }
+    Ok(())
+}
+
+/// What `--save` needs of a result: the video's SHA-256 (64 hex digits) and each rep
+/// numbered once, from 1.
+fn check_result(a: &Analysis) -> std::result::Result<(), String> {
+    if super::check_analysis(a).is_err() {
+        return Err(format!(
+            "its result's video.sha256 {:?} is not a SHA-256 (64 hex digits); export the session again",
+            a.video.sha256
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for r in &a.reps {
+        if r.index < 1 || i64::try_from(r.index).is_err() {
+            return Err(format!("its result has a rep numbered {}; reps are numbered from 1", r.index));
+        }
+        if !seen.insert(r.index) {
+            return Err(format!("its result has rep number {} twice", r.index));
+        }
+    }
+    Ok(())
 }
 
 impl History {
@@ -151,15 +199,38 @@ impl History {
         // Parse and check everything before the transaction starts.
         let mut prepared = Vec::new();
         for l in &export.lifters {
-            let name = super::check_lifter_name(rename.unwrap_or(&l.name))?;
+            let name = super::check_lifter_name(rename.unwrap_or(&l.name)).map_err(|e| {
+                let why = match &e {
+                    Error::InvalidSetting { why, .. } => why.split(';').next().unwrap_or(why).to_string(),
+                    other => other.to_string(),
+                };
+                match rename {
+                    Some(r) => Error::InvalidSetting {
+                        what: "--as",
+                        value: format!("{r:?}"),
+                        why: format!("{why}; give the name to import under, e.g. --as Anna"),
+                    },
+                    None => Error::BadExportFile {
+                        path: source.clone(),
+                        why: format!(
+                            "the lifter name {:?}: {why}; correct it in the file, or import with --as NAME",
+                            l.name
+                        ),
+                    },
+                }
+            })?;
             let mut sessions = Vec::new();
             for s in &l.sessions {
+                check_session(s, &name).map_err(|why| Error::BadExportFile { path: source.clone(), why })?;
                 let analysis: Analysis =
                     serde_json::from_value(s.result.clone()).map_err(|e| Error::BadExportFile {
                         path: source.clone(),
                         why: format!("{name}'s session of {}: result does not parse: {e}", s.date),
                     })?;
-                super::check_analysis(&analysis)?;
+                check_result(&analysis).map_err(|why| Error::BadExportFile {
+                    path: source.clone(),
+                    why: format!("{name}'s session of {}: {why}", s.date),
+                })?;
                 if !analysis.video.sha256.eq_ignore_ascii_case(&s.video_sha256) {
                     return Err(Error::BadExportFile {
                         path: source.clone(),
@@ -204,5 +275,132 @@ impl History {
         super::test_pause_in_save();
         tx.commit().map_err(&sql)?;
         Ok(outcome)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(sha: &str) -> Analysis {
+        let truth = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_videos/clean_3rep.truth.json");
+        let truth: crate::schema::Truth = serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
+        let mut a = crate::report::fixture::analysis_from_truth(&truth, "clean_3rep.mp4");
+        a.video.sha256 = sha.to_string();
+        a
+    }
+
+    fn export(name: &str, date: NaiveDate, load_kg: Option<f64>, a: &Analysis) -> Export {
+        let session = ExportSession {
+            date,
+            date_source: DateSource::Given,
+            load_kg,
+            note: None,
+            tool_version: a.tool_version.clone(),
+            video_sha256: a.video.sha256.clone(),
+            video_path: a.video.path.clone(),
+            saved_at: "2025-01-01T00:00:00Z".into(),
+            updated_at: "2025-01-01T00:00:00Z".into(),
+            result: serde_json::to_value(a).unwrap(),
+        };
+        Export {
+            schema: EXPORT_SCHEMA.into(),
+            exported_by: crate::VERSION.into(),
+            exported_at: "2025-01-01T00:00:00Z".into(),
+            lifters: vec![ExportLifter { name: name.into(), sessions: vec![session] }],
+            source: Some("anna.json".into()),
+        }
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+    }
+
+    /// Imports `e` into a new history; the error's text, after checking nothing was written.
+    fn refused(e: &Export, rename: Option<&str>) -> Error {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("h.sqlite")).unwrap();
+        let err = h.import(e, rename).unwrap_err();
+        assert!(h.sessions(None).unwrap().is_empty(), "{err}");
+        err
+    }
+
+    #[test]
+    fn the_sample_imports() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut h = History::open(&dir.path().join("h.sqlite")).unwrap();
+        let out = h.import(&export("Anna", day(), Some(100.0), &sample(&"ab".repeat(32))), None).unwrap();
+        assert_eq!(out.lifters[0].inserted, 1);
+    }
+
+    // Found reading the parser for the fuzz properties: a schema version 0, "01" or "+1"
+    // was read as version 1.
+    #[test]
+    fn only_plain_schema_numbers_are_read() {
+        let p = Path::new("x.json");
+        let body = r#""exported_by": "t", "exported_at": "t", "lifters": []"#;
+        for v in ["0", "01", "+1", "", "1 ", "1.0"] {
+            let text = format!(r#"{{"schema": "formcheck.history-export/{v}", {body}}}"#);
+            let e = Export::parse(&text, p).unwrap_err();
+            assert!(matches!(e, Error::BadExportFile { .. }) && e.to_string().contains("unknown schema"), "{v}: {e}");
+        }
+        for v in ["2", "4294967296"] {
+            let text = format!(r#"{{"schema": "formcheck.history-export/{v}", {body}}}"#);
+            assert!(matches!(Export::parse(&text, p).unwrap_err(), Error::ExportTooNew { .. }), "{v}");
+        }
+        assert!(Export::parse(&format!(r#"{{"schema": "{EXPORT_SCHEMA}", {body}}}"#), p).is_ok());
+    }
+
+    // Fuzzing found: a load of 0 or below failed in SQLite ("CHECK constraint failed ...
+    // check the disk"), and a load of 1e300 kg was stored although --load-kg refuses it.
+    #[test]
+    fn loads_that_save_refuses_are_refused_naming_the_file() {
+        let a = sample(&"ab".repeat(32));
+        for kg in [0.0, -5.0, 2000.0, 1e300] {
+            let e = refused(&export("Anna", day(), Some(kg), &a), None);
+            let msg = e.to_string();
+            assert!(matches!(e, Error::BadExportFile { .. }), "{msg}");
+            assert!(msg.contains("anna.json") && msg.contains("load_kg") && msg.contains("set it to null"), "{msg}");
+        }
+    }
+
+    // Found writing the fuzz oracle: a year past 9999 failed in SQLite's CHECK, not in a check
+    // of the file.
+    #[test]
+    fn dates_the_history_cannot_store_are_refused() {
+        let a = sample(&"ab".repeat(32));
+        let far = NaiveDate::from_ymd_opt(12345, 1, 1).unwrap();
+        let msg = refused(&export("Anna", far, None, &a), None).to_string();
+        assert!(msg.contains("anna.json") && msg.contains("four-digit year"), "{msg}");
+    }
+
+    // Fuzzing found: a bad lifter name in the file was blamed on `--lifter`, an option
+    // import does not have.
+    #[test]
+    fn bad_names_are_blamed_on_the_file_or_on_as() {
+        let a = sample(&"ab".repeat(32));
+        let e = refused(&export("  ", day(), None, &a), None);
+        let msg = e.to_string();
+        assert!(matches!(e, Error::BadExportFile { .. }) && msg.contains("anna.json"), "{msg}");
+        assert!(msg.contains("lifter name") && msg.contains("--as") && !msg.contains("--lifter"), "{msg}");
+        let msg = refused(&export("Anna", day(), None, &a), Some("\u{7}")).to_string();
+        assert!(msg.contains("--as") && !msg.contains("--lifter"), "{msg}");
+    }
+
+    // Found writing the fuzz oracle: a rep numbered 0 or above i64::MAX (stored wrapped to a
+    // negative number) was stored; one numbered twice was refused only by the database,
+    // blaming the video.
+    #[test]
+    fn rep_numbers_are_checked_before_anything_is_written() {
+        let mut a = sample(&"ab".repeat(32));
+        assert!(a.reps.len() >= 2);
+        for (index, want) in [(0, "numbered 0"), (usize::MAX, "numbered"), (a.reps[0].index, "twice")] {
+            a.reps[1].index = index;
+            let e = refused(&export("Anna", day(), None, &a), None);
+            let msg = e.to_string();
+            assert!(matches!(e, Error::BadExportFile { .. }) && msg.contains(want), "{msg}");
+        }
+        let msg = refused(&export("Anna", day(), None, &sample("not a sha")), None).to_string();
+        assert!(msg.contains("anna.json") && msg.contains("SHA-256"), "{msg}");
     }
 }

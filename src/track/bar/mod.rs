@@ -344,7 +344,7 @@ fn drop_stretches_away_from_hands(obs: &mut [Option<PlateObs>], hands: &[Option<
     };
     let median_of = |range: std::ops::Range<usize>| -> Option<(f64, f64, f64)> {
         let all: Vec<(f64, f64, f64)> = range.filter_map(offset).collect();
-        let mut pick = |k: usize| {
+        let pick = |k: usize| {
             let mut v: Vec<f64> = all.iter().map(|o| [o.0, o.1, o.2][k]).collect();
             crate::signal::median(&mut v)
         };
