@@ -119,53 +119,88 @@ fn timed<T>(slot: &mut Duration, f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// One pass over the frames: decode on a second thread, track here.
+/// The body stage picks the lifter with the bar of this many frames before. A fixed lag keeps
+/// the result independent of thread timing; 2 lets the bar of one frame be tracked while the
+/// body of the next is (1 would make the two stages wait for each other).
+const BAR_LAG: usize = 2;
+
+/// One frame handed from the body stage to the bar stage, with the body found in it.
+struct BarWork {
+    image: Mat,
+    pose: Option<PoseFrame>,
+}
+
+/// What the bar stage hands back at the end.
+struct BarStage {
+    bar: BarTracker,
+    camera: CameraTracker,
+    bar_time: Duration,
+    camera_time: Duration,
+}
+
+/// One pass over the frames in three stages on their own threads: decode, body (this
+/// thread), then bar and camera motion. The body of a frame goes first: its hands tell the
+/// bar tracker where to look for the plate, and the bar of an earlier frame tells the body
+/// which person is the lifter. On two cores the body model's inference keeps one core busy
+/// and decode, bar and camera share the other.
 pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnMut(usize, usize)) -> Result<Tracks> {
     let video = Video::open(path)?;
     let meta = video.meta().clone();
     check_hint(options, &meta)?;
-    let mut bar = BarTracker::new(path.to_path_buf(), meta.fps, BarOptions { hint: options.bar_hint });
+    let bar = BarTracker::new(path.to_path_buf(), meta.fps, BarOptions { hint: options.bar_hint });
     let mut body = match options.body {
         Some(model) => Some(BodyTracker::new(Box::new(OrtEngine::new(model)?))),
         None => None,
     };
     let (frames, pool, decoder) = video::spawn_decoder(video, 4);
-    let mut camera = CameraTracker::default();
-    let mut gray = Mat::default();
-    let mut failure = None;
     let mut times = StageTimes::default();
-    let mut waited = Instant::now();
-    for frame in frames.iter() {
-        times.waiting += waited.elapsed();
-        times.decode += frame.decode_time;
-        // The body goes first: its hands tell the bar tracker where to look for the plate,
-        // and the bar of the previous frame tells it which person is the lifter.
-        let step = timed(&mut times.camera, || to_gray(&frame.image, &mut gray))
-            .and_then(|_| match body.as_mut() {
-                Some(b) => timed(&mut times.body, || b.push(&frame.image, bar.latest())),
+    let (stage, failure) = std::thread::scope(|scope| {
+        let (work_tx, work_rx) = crossbeam_channel::bounded::<BarWork>(BAR_LAG);
+        let (done_tx, done_rx) = crossbeam_channel::unbounded::<Option<(f64, f64)>>();
+        let pool = pool.clone();
+        let bar_thread = std::thread::Builder::new()
+            .name("formcheck-bar".into())
+            .spawn_scoped(scope, move || bar_stage(bar, work_rx, done_tx, &pool))
+            .expect("spawning the bar thread");
+        let mut failure = None;
+        let (mut bar_done, mut bar_at) = (0usize, None);
+        let mut waited = Instant::now();
+        for frame in frames.iter() {
+            times.decode += frame.decode_time;
+            // The bar of frame i - BAR_LAG, waited for so every run sees the same one.
+            while bar_done + BAR_LAG <= frame.index {
+                match done_rx.recv() {
+                    Ok(at) => (bar_done, bar_at) = (bar_done + 1, at),
+                    Err(_) => break, // the bar stage stopped: its error comes from the join
+                }
+            }
+            times.waiting += waited.elapsed();
+            let step = match body.as_mut() {
+                Some(b) => timed(&mut times.body, || b.push(&frame.image, bar_at)),
                 None => Ok(()),
-            })
-            .and_then(|_| {
-                let hands = body.as_ref().and_then(|b| b.last()).map(hands_of);
-                timed(&mut times.bar, || bar.push(&FrameImages { colour: &frame.image, gray: &gray }, hands))
-            })
-            .and_then(|_| {
-                let moving = moving_regions(body.as_ref().and_then(|b| b.last()), &bar);
-                timed(&mut times.camera, || camera.push(&gray, &moving))
-            });
-        pool.recycle(frame.image);
-        if let Err(e) = step {
-            failure = Some(e);
-            break;
+            };
+            if let Err(e) = step {
+                failure = Some(e);
+                break;
+            }
+            let pose = body.as_ref().and_then(|b| b.last()).cloned();
+            if work_tx.send(BarWork { image: frame.image, pose }).is_err() {
+                break;
+            }
+            progress(frame.index + 1, meta.reported_frames);
+            waited = Instant::now();
         }
-        progress(frame.index + 1, meta.reported_frames);
-        waited = Instant::now();
-    }
+        drop(work_tx);
+        let stage = bar_thread.join().map_err(|_| Error::Inference { what: "bar tracking".into(), why: "its thread stopped".into() });
+        (stage, failure)
+    });
     drop(frames);
     let (video, decoded) = decoder.join().map_err(|_| Error::NoFrames { path: path.to_path_buf() })?;
     if let Some(e) = failure {
         return Err(e);
     }
+    let BarStage { bar, camera, bar_time, camera_time } = stage??;
+    (times.bar, times.camera) = (bar_time, camera_time);
     decoded?;
     let frame_count = video.frames_read();
     check_length(path, &meta, frame_count)?;
@@ -180,6 +215,31 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     let camera = camera.finish();
     times.finish = finishing.elapsed();
     Ok(Tracks { meta, frame_count, bar, body, camera, times })
+}
+
+/// The bar and camera-motion stage: each frame's grey image, plate, and background motion
+/// (the lifter and the plates masked out), then the frame buffer goes back to the decoder.
+/// Sends the bar's position after every frame, in frame order.
+fn bar_stage(
+    mut bar: BarTracker,
+    work: crossbeam_channel::Receiver<BarWork>,
+    done: crossbeam_channel::Sender<Option<(f64, f64)>>,
+    pool: &video::FramePool,
+) -> Result<BarStage> {
+    let mut camera = CameraTracker::default();
+    let mut gray = Mat::default();
+    let (mut bar_time, mut camera_time) = (Duration::ZERO, Duration::ZERO);
+    for w in work.iter() {
+        timed(&mut camera_time, || to_gray(&w.image, &mut gray))?;
+        let hands = w.pose.as_ref().map(hands_of);
+        timed(&mut bar_time, || bar.push(&FrameImages { colour: &w.image, gray: &gray }, hands))?;
+        let moving = moving_regions(w.pose.as_ref(), &bar);
+        timed(&mut camera_time, || camera.push(&gray, &moving))?;
+        pool.recycle(w.image);
+        // The body stage may have stopped already; then nobody needs the position.
+        let _ = done.send(bar.latest());
+    }
+    Ok(BarStage { bar, camera, bar_time, camera_time })
 }
 
 /// Regions that move on their own and must not be taken for the background: the lifter

@@ -39,7 +39,7 @@ pub fn spawn_decoder(
     capacity: usize,
 ) -> (Receiver<DecodedFrame>, FramePool, JoinHandle<(Video, Result<()>)>) {
     let (frames_tx, frames_rx) = bounded::<DecodedFrame>(capacity);
-    let (pool_tx, pool_rx) = bounded::<Mat>(capacity + 2);
+    let (pool_tx, pool_rx) = bounded::<Mat>(capacity + 4);
     let handle = std::thread::Builder::new()
         .name("formcheck-decode".into())
         .spawn(move || {
