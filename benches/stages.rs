@@ -218,5 +218,7 @@ fn micro(c: &mut Criterion, clip: &Clip) {
     g.finish();
 }
 
-criterion_group!(benches, stages);
+// No criterion plots: its plotters backend needs system fonts, and formcheck turns on
+// plotters' embedded-font mode (ab_glyph) with no font registered for criterion.
+criterion_group! { name = benches; config = Criterion::default().without_plots(); targets = stages }
 criterion_main!(benches);

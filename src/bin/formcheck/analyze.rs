@@ -151,15 +151,16 @@ fn run_one(args: &AnalyzeArgs, video: &Path, options: &AnalyzeOptions) -> Result
 }
 
 /// The `--timings` table: each stage's seconds, its share of the wall clock and its cost
-/// per frame. Decoding runs on its own thread, so its row overlaps the others.
+/// per frame. Decode, body and bar + camera run on three threads at once, so their rows
+/// overlap and the shares add up to more than 100%.
 fn timings_table(t: &analyze::StageTimes, outputs: std::time::Duration, frames: usize) -> String {
     let total = t.total + outputs;
     let rows = [
         ("decode (own thread)", t.decode),
         ("waiting for frames", t.waiting),
         ("body points", t.body),
-        ("bar", t.bar),
-        ("grey + camera motion", t.camera),
+        ("bar (own thread)", t.bar),
+        ("grey + camera (bar thread)", t.camera),
         ("track clean-up", t.finish),
         ("sha256", t.hash),
         ("reps, metrics, faults", t.measure),
