@@ -129,7 +129,7 @@ fn cv_run(net: &mut opencv::dnn::Net, input: &[f32], side: usize, names: &[&str]
     let blob = nhwc_blob(input, side)?;
     net.set_input(&blob, "input_1", 1.0, Scalar::default())?;
     let mut outs: Vector<Mat> = Vector::new();
-    let names: Vector<String> = names.iter().map(|s| s.to_string()).collect();
+    let names: Vector<String> = names.iter().copied().collect();
     net.forward(&mut outs, &names)?;
     outs.iter().map(|m| m.data_typed::<f32>().map(<[f32]>::to_vec)).collect()
 }
@@ -192,7 +192,7 @@ impl TractEngine {
 fn tract_run(state: &mut TypedSimpleState, input: &[f32], side: usize) -> TractResult<Vec<Vec<f32>>> {
     let tensor = Tensor::from_shape(&[1, side, side, 3], input)?;
     let outs = state.run(tvec!(tensor.into()))?;
-    outs.iter().map(|t| Ok(t.as_slice::<f32>()?.to_vec())).collect()
+    outs.iter().map(|t| Ok(t.try_as_plain_ram()?.as_slice::<f32>()?.to_vec())).collect()
 }
 
 fn tract_err(e: TractError) -> formcheck::Error {

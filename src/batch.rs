@@ -106,6 +106,9 @@ impl Outcome {
                     let why = analysis.view.reason.as_deref().unwrap_or("the view does not allow it");
                     return format!("{reps} rep{plural}, NOT JUDGED: {why}");
                 }
+                if reps == 0 {
+                    return format!("no complete rep: {}", no_rep_reason(analysis));
+                }
                 let likely = likely_ids(analysis);
                 if likely.is_empty() {
                     format!("{reps} rep{plural}, no likely fault")

@@ -4,8 +4,9 @@
 OpenCV 4.6 reads Clip's bounds only from the node's attributes (the opset <= 10 form); the
 files in models/ are opset 13, where `min` and `max` are inputs (tf2onnx writes every Relu6
 as `Clip(x, init_min, init_max)`), and the importer rejects them. This script moves the two
-constant inputs into `min`/`max` attributes. Nothing else changes: the fp16 weights + Cast
-stay (OpenCV folds Casts of constants at import).
+constant inputs into `min`/`max` attributes, and stores the fp16 weights as fp32 with their
+Cast nodes removed (OpenCV 4.6's importer refuses FLOAT16 tensors: "Unsupported data type:
+FLOAT16 in function 'getMatFromTensor'"). The numbers are the same weights, widened.
 
 The result is NOT a valid opset-13 model any more: onnxruntime refuses it ("Unrecognized
 attribute: min for operator Clip") and tract ignores the attributes and runs an unbounded
@@ -72,6 +73,42 @@ def clip_to_attributes(model):
     return rewritten
 
 
+def widen_fp16_weights(model):
+    """fp16 initializers become fp32; the Cast(fp16 -> fp32) nodes that read them go, and their
+    readers read the widened initializer instead. Returns the number of Casts removed."""
+    g = model.graph
+    fp16 = {t.name for t in g.initializer if t.data_type == onnx.TensorProto.FLOAT16}
+    widened = []
+    for t in g.initializer:
+        if t.name in fp16:
+            widened.append(numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float32), t.name))
+        else:
+            widened.append(t)
+    del g.initializer[:]
+    g.initializer.extend(widened)
+    rename = {}
+    keep = []
+    for n in g.node:
+        to = next((a.i for a in n.attribute if a.name == "to"), None)
+        if n.op_type == "Cast" and n.input[0] in fp16 and to == onnx.TensorProto.FLOAT:
+            rename[n.output[0]] = n.input[0]
+        else:
+            keep.append(n)
+    for n in keep:
+        for k, i in enumerate(n.input):
+            if i in rename:
+                n.input[k] = rename[i]
+    for o in g.output:
+        if o.name in rename:
+            raise SystemExit(f"graph output {o.name} is a Cast of a weight")
+    del g.node[:]
+    g.node.extend(keep)
+    left = [t.name for t in g.initializer if t.data_type == onnx.TensorProto.FLOAT16]
+    if left:
+        raise SystemExit(f"fp16 initializers left: {left[:3]}")
+    return len(rename)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", default=os.path.join(ROOT, "models"))
@@ -83,6 +120,7 @@ def main():
         dst = os.path.join(args.out, name + ".opencv.onnx")
         model = onnx.load(src)
         n = clip_to_attributes(model)
+        casts = widen_fp16_weights(model)
         model.doc_string = (model.doc_string + "\n" if model.doc_string else "") + (
             "OpenCV 4.6 DNN copy: Clip bounds moved from inputs to attributes by "
             "scripts/bench/opencv_dnn_models.py. Not valid opset 13; OpenCV only."
@@ -90,7 +128,7 @@ def main():
         tmp = dst + ".tmp"
         onnx.save(model, tmp)
         os.replace(tmp, dst)
-        print(f"{dst}: {n} Clip nodes rewritten")
+        print(f"{dst}: {n} Clip nodes rewritten, {casts} fp16 weights widened to fp32")
     return 0
 
 
