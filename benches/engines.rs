@@ -338,7 +338,11 @@ fn engines(c: &mut Criterion) {
 }
 
 fn config() -> Criterion {
-    Criterion::default().without_plots().sample_size(60).warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(6))
+    Criterion::default()
+        .without_plots()
+        .sample_size(60)
+        .warm_up_time(Duration::from_secs(2))
+        .measurement_time(Duration::from_secs(6))
 }
 
 criterion_group! { name = benches; config = config(); targets = engines }

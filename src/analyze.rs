@@ -191,7 +191,9 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
             waited = Instant::now();
         }
         drop(work_tx);
-        let stage = bar_thread.join().map_err(|_| Error::Inference { what: "bar tracking".into(), why: "its thread stopped".into() });
+        let stage = bar_thread
+            .join()
+            .map_err(|_| Error::Inference { what: "bar tracking".into(), why: "its thread stopped".into() });
         (stage, failure)
     });
     drop(frames);

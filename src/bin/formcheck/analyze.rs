@@ -174,7 +174,13 @@ fn timings_table(t: &analyze::StageTimes, outputs: std::time::Duration, frames: 
         s += &format!("{name:<28}{secs:>9.2}{share:>7.0}%{per_frame:>11.2}\n");
     }
     let fps = frames as f64 / total.as_secs_f64().max(1e-9);
-    s += &format!("{:<28}{:>9.2}{:>8}{:>11.2}   ({frames} frames, {fps:.1} frames/s)\n", "total (wall clock)", total.as_secs_f64(), "", 1000.0 / fps.max(1e-9));
+    s += &format!(
+        "{:<28}{:>9.2}{:>8}{:>11.2}   ({frames} frames, {fps:.1} frames/s)\n",
+        "total (wall clock)",
+        total.as_secs_f64(),
+        "",
+        1000.0 / fps.max(1e-9)
+    );
     s
 }
 

@@ -368,8 +368,8 @@ fn drop_stretches_away_from_hands(obs: &mut [Option<PlateObs>], hands: &[Option<
         while i < obs.len() && obs[i].is_some() {
             i += 1;
         }
-        let far = median_of(start..i)
-            .is_some_and(|m| (m.0 - typical.0).hypot(m.1 - typical.1) / typical.2 > AWAY_FROM_HANDS);
+        let far =
+            median_of(start..i).is_some_and(|m| (m.0 - typical.0).hypot(m.1 - typical.1) / typical.2 > AWAY_FROM_HANDS);
         if far && 2 * (i - start) < seen {
             drop.push(start..i);
         }
@@ -459,7 +459,8 @@ mod tests {
 
     #[test]
     fn a_stretch_that_leaves_the_hands_is_dropped_but_not_the_track() {
-        let at = |x: f64, y: f64| Some(PlateObs { ellipse: Ellipse::circle(x, y, 50.0), conf: 0.8, size_measured: true });
+        let at =
+            |x: f64, y: f64| Some(PlateObs { ellipse: Ellipse::circle(x, y, 50.0), conf: 0.8, size_measured: true });
         // Ten frames at the hands, a loss, four frames 150 px above them, a loss, five at the hands.
         let mut obs: Vec<Option<PlateObs>> = (0..10).map(|i| at(300.0, 400.0 - i as f64)).collect();
         obs.push(None);
