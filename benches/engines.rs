@@ -319,22 +319,28 @@ fn engines(c: &mut Criterion) {
     })();
 
     bench_engine(c, "onnxruntime", &mut ort_full, &mut ort_lite, &inputs);
-    match cv {
-        Ok((mut full, mut lite)) => {
-            check_agreement("opencv", "full", &mut reference_full, &mut full, &inputs);
-            check_agreement("opencv", "lite", &mut reference_lite, &mut lite, &inputs);
-            bench_engine(c, "opencv_dnn", &mut full, &mut lite, &inputs);
-        }
-        Err(e) => println!("SKIPPED opencv_dnn: {e}"),
-    }
-    match tract {
-        Ok((mut full, mut lite)) => {
-            check_agreement("tract", "full", &mut reference_full, &mut full, &inputs);
-            check_agreement("tract", "lite", &mut reference_lite, &mut lite, &inputs);
-            bench_engine(c, "tract", &mut full, &mut lite, &inputs);
-        }
-        Err(e) => println!("SKIPPED tract: {e:?}"),
-    }
+    check_and_bench(c, "opencv_dnn", cv, (&mut reference_full, &mut reference_lite), &inputs);
+    let tract = tract.map_err(|e| format!("{e:?}"));
+    check_and_bench(c, "tract", tract, (&mut reference_full, &mut reference_lite), &inputs);
+}
+
+/// An engine pair that loaded is checked against onnxruntime (full, lite), then timed; one
+/// that did not load is skipped with its reason.
+fn check_and_bench<E: PoseEngine>(
+    c: &mut Criterion,
+    name: &str,
+    engines: Result<(E, E), String>,
+    references: (&mut OrtEngine, &mut OrtEngine),
+    inputs: &Inputs,
+) {
+    let (mut full, mut lite) = match engines {
+        Ok(pair) => pair,
+        Err(e) => return println!("SKIPPED {name}: {e}"),
+    };
+    let label = name.split('_').next().unwrap_or(name);
+    check_agreement(label, "full", references.0, &mut full, inputs);
+    check_agreement(label, "lite", references.1, &mut lite, inputs);
+    bench_engine(c, name, &mut full, &mut lite, inputs);
 }
 
 fn config() -> Criterion {

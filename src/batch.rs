@@ -103,8 +103,7 @@ impl Outcome {
                 let reps = analysis.reps.len();
                 let plural = if reps == 1 { "" } else { "s" };
                 if !analysis.view.usable {
-                    let why = analysis.view.reason.as_deref().unwrap_or("the view does not allow it");
-                    return format!("{reps} rep{plural}, NOT JUDGED: {why}");
+                    return format!("{reps} rep{plural}, NOT JUDGED: {}", unusable_view_reason(analysis));
                 }
                 if reps == 0 {
                     return format!("no complete rep: {}", no_rep_reason(analysis));
@@ -203,6 +202,10 @@ fn records(video: &Path, outcome: &Outcome) -> Vec<Vec<String>> {
         return vec![video_row(&file, status, &why, &view, 0, &json)];
     }
     analysis.reps.iter().map(|r| rep_row(&file, status, &reason, &view, reps, r, &json)).collect()
+}
+
+fn unusable_view_reason(a: &Analysis) -> String {
+    a.view.reason.clone().unwrap_or_else(|| "the view does not allow a judgement".into())
 }
 
 fn no_rep_reason(a: &Analysis) -> String {

@@ -19,7 +19,7 @@ use formcheck::faults::thresholds::Thresholds;
 use formcheck::history::{
     text, Baseline, CompareRequest, DateSource, Export, History, SessionInfo, SessionInput, Window,
 };
-use formcheck::schema::Severity;
+use formcheck::schema::{Severity, FAULT_IDS};
 use history_support::*;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -225,20 +225,11 @@ const WEIRD_TOML: &[&str] = &[
     "1e-400",
 ];
 
-const SECTIONS: &[&str] = &[
-    "lumbar_rounding",
-    "lumbar_hyperextension",
-    "bar_drift",
-    "hips_too_high",
-    "hips_too_low",
-    "hips_rise_early",
-    "jerked_liftoff",
-    "fatigue",
-    "unknown_section",
-    "bar_drift.sub",
-    "[bar_drift]",
-    "",
-];
+/// Section names for the edits: every fault's, then ones the file must refuse or ignore.
+fn sections() -> Vec<&'static str> {
+    let odd = ["fatigue", "unknown_section", "bar_drift.sub", "[bar_drift]", ""];
+    FAULT_IDS.iter().copied().chain(odd).collect()
+}
 
 const KEYS: &[&str] = &[
     "likely_pct",
@@ -290,7 +281,7 @@ enum TomlEdit {
 
 fn toml_edit() -> impl Strategy<Value = TomlEdit> {
     let key = prop::sample::select(KEYS).prop_map(String::from);
-    let section = prop::sample::select(SECTIONS).prop_map(String::from);
+    let section = prop::sample::select(sections()).prop_map(String::from);
     prop_oneof![
         2 => any::<Index>().prop_map(TomlEdit::DeleteLine),
         6 => (any::<Index>(), toml_value()).prop_map(|(i, v)| TomlEdit::SetValue(i, v)),

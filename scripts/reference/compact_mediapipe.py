@@ -33,11 +33,8 @@ RIGHT = {"ear": 8, "shoulder": 12, "wrist": 16, "hip": 24, "knee": 26, "ankle": 
 
 
 def sha256(path):
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def num(v, nd):
