@@ -1,14 +1,23 @@
 //! Prints the raw (unsmoothed, unrepaired) left and right shoulder, hip and knee the landmark
 //! network gives per frame, as JSON lines: a debugging aid for comparing with MediaPipe.
 //!
-//!     cargo run --release --example raw_pose -- VIDEO > raw.jsonl
+//!     cargo run --release --example raw_pose -- VIDEO [--nudge PX] > raw.jsonl
+//!
+//! `--nudge PX` moves every body crop PX pixels right: two runs, with and without, show how
+//! much the network's answers depend on where it looks (docs/body.md).
 
 use formcheck::analyze::{track_video, AnalyzeOptions};
 use formcheck::track::body::post::{LEFT, RIGHT};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).ok_or("usage: raw_pose VIDEO")?;
-    let tracks = track_video(path.as_ref(), &AnalyzeOptions::default(), &mut |_, _| {})?;
+    let args: Vec<String> = std::env::args().collect();
+    let path = args.get(1).ok_or("usage: raw_pose VIDEO [--nudge PX]")?;
+    let nudge = match args.get(2).map(String::as_str) {
+        Some("--nudge") => args.get(3).ok_or("--nudge needs a number of pixels")?.parse()?,
+        _ => 0.0,
+    };
+    let options = AnalyzeOptions { crop_nudge_px: nudge, ..AnalyzeOptions::default() };
+    let tracks = track_video(path.as_ref(), &options, &mut |_, _| {})?;
     let body = tracks.body.ok_or("no body model")?;
     for (i, f) in body.raw.frames.iter().enumerate() {
         let row: Option<Vec<[f64; 3]>> = f.as_ref().map(|f| {

@@ -41,6 +41,10 @@ pub struct AnalyzeOptions {
     /// The landmark model for body tracking; `None` tracks the bar only.
     pub body: Option<LandmarkModel>,
     pub thresholds: Thresholds,
+    /// Moves every body crop this many pixels to the right. Always 0 in use; it exists to
+    /// measure how much the landmarks depend on where the network looks
+    /// (`examples/raw_pose.rs --nudge`, docs/body.md).
+    pub crop_nudge_px: f64,
 }
 
 impl Default for AnalyzeOptions {
@@ -51,6 +55,7 @@ impl Default for AnalyzeOptions {
             plate_cm_given: false,
             body: Some(LandmarkModel::Full),
             thresholds: Thresholds::default(),
+            crop_nudge_px: 0.0,
         }
     }
 }
@@ -149,7 +154,7 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     check_hint(options, &meta)?;
     let bar = BarTracker::new(path.to_path_buf(), meta.fps, BarOptions { hint: options.bar_hint });
     let mut body = match options.body {
-        Some(model) => Some(BodyTracker::new(Box::new(OrtEngine::new(model)?))),
+        Some(model) => Some(BodyTracker::new(Box::new(OrtEngine::new(model)?)).with_crop_nudge(options.crop_nudge_px)),
         None => None,
     };
     let (frames, pool, decoder) = video::spawn_decoder(video, 4);

@@ -89,6 +89,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         plate_cm_given: args.plate_cm.is_some(),
         body: (!args.bar_only).then_some(args.model),
         thresholds,
+        ..AnalyzeOptions::default()
     };
     match args.videos.as_slice() {
         [video] if !video.is_dir() => run_one(&args, video, &options),

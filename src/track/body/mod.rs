@@ -27,6 +27,7 @@ pub struct BodyTracker {
     anchors: Vec<(f64, f64)>,
     buffers: InputBuffers,
     roi: Option<Roi>,
+    crop_nudge_px: f64,
     frames: Vec<Option<PoseFrame>>,
     detector_runs: usize,
 }
@@ -45,9 +46,17 @@ impl BodyTracker {
             anchors: detector::anchors(),
             buffers: InputBuffers::default(),
             roi: None,
+            crop_nudge_px: 0.0,
             frames: Vec::new(),
             detector_runs: 0,
         }
+    }
+
+    /// Moves every crop `dx` pixels right: a probe of how much the answers depend on where
+    /// the network looks (docs/body.md); 0 in use.
+    pub fn with_crop_nudge(mut self, dx: f64) -> Self {
+        self.crop_nudge_px = dx;
+        self
     }
 
     /// Finds the body in the next frame. `bar` is the bar centre in this frame when known:
@@ -73,9 +82,10 @@ impl BodyTracker {
         if !(roi.side > 8.0) {
             return Ok(None);
         }
-        self.buffers.fill_landmark_input(frame, roi)?;
+        let roi = Roi { cx: roi.cx + self.crop_nudge_px, ..*roi };
+        self.buffers.fill_landmark_input(frame, &roi)?;
         let raw = self.engine.landmarks(&self.buffers.landmark)?;
-        let pose = landmarks::decode(&raw, roi);
+        let pose = landmarks::decode(&raw, &roi);
         Ok((pose.presence >= MIN_PRESENCE).then_some(pose))
     }
 
