@@ -363,7 +363,8 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     if let Some(n) = midfoot.as_ref().and_then(|m| m.note.clone()) {
         notes.push(n);
     }
-    if let Some(n) = scale_check(tracks, cm, options.plate_cm) {
+    let stature = stature_cm(tracks, cm);
+    if let Some(n) = stature.and_then(|s| scale_note(s, options.plate_cm)) {
         notes.push(n);
     }
     let to_lifter = Frame2Lifter {
@@ -382,8 +383,12 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             midfoot_source: midfoot.as_ref().map(|m| m.source),
             standing_lean_deg: standing_lean(&kin, split.reps.first()),
             body: &body_points,
+            cm_trusted: stature.is_none_or(|s| TRUSTED_STATURE_CM.contains(&s)),
         };
         label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
+        if ctx.cm_trusted {
+            note_unbelievable_drift(&reps, &body_metrics, &mut notes);
+        }
     } else if !reps.is_empty() {
         notes.push(format!(
             "No fault is judged: {}",
@@ -570,6 +575,7 @@ struct LabelContext<'a> {
     midfoot_source: Option<MidfootSource>,
     standing_lean_deg: Option<f64>,
     body: &'a [Option<Body>],
+    cm_trusted: bool,
 }
 
 fn label_reps(
@@ -590,6 +596,7 @@ fn label_reps(
             midfoot_source: ctx.midfoot_source,
             back_outline_rounds: None,
             standing_lean_deg: ctx.standing_lean_deg,
+            cm_trusted: ctx.cm_trusted,
         };
         rep.faults = faults::rules::label(m, &rc, thresholds);
     }
@@ -646,19 +653,53 @@ fn note_missing(reps: &[Rep], has_body: bool, notes: &mut Vec<String>) {
     }
 }
 
-/// Cross-checks the plate's scale against the lifter's body: standing ear-to-ankle height is
-/// about 0.89 of stature, and adults are 140–210 cm tall. A plate that is not the size
-/// assumed shows up as an impossible stature.
-fn scale_check(tracks: &Tracks, cm_per_px: f64, plate_cm: f64) -> Option<String> {
+/// The lifter's stature as the plate's scale makes it: standing ear-to-ankle height is about
+/// 0.89 of stature. A plate that is not the size assumed, or a plate misread, shows up as an
+/// impossible stature.
+fn stature_cm(tracks: &Tracks, cm_per_px: f64) -> Option<f64> {
     let body = tracks.body.as_ref()?;
     let heights: Vec<f64> =
         body.points.iter().flatten().filter(|b| b.ear[2] > 0.5).map(|b| (b.ankle[1] - b.ear[1]) * cm_per_px).collect();
-    let stature = crate::signal::quantile(&heights, 0.9)? / 0.89;
-    (!(140.0..=210.0).contains(&stature)).then(|| {
+    Some(crate::signal::quantile(&heights, 0.9)? / 0.89)
+}
+
+/// Adults are about this tall: outside it, the scale deserves a second look.
+const PLAUSIBLE_STATURE_CM: std::ops::RangeInclusive<f64> = 140.0..=210.0;
+
+/// Outside this the scale is off by half or more. Real side clips read 100-140 cm when the
+/// head or feet leave the frame (a short reading only shrinks distances, so it cannot raise a
+/// false alarm); a reading far above it means the plate was read too small, which inflates
+/// every centimetre.
+const TRUSTED_STATURE_CM: std::ops::RangeInclusive<f64> = 90.0..=265.0;
+
+fn scale_note(stature: f64, plate_cm: f64) -> Option<String> {
+    if !TRUSTED_STATURE_CM.contains(&stature) {
+        return Some(format!(
+            "The scale is broken: with the plate taken as {plate_cm:.0} cm across, the lifter would be about {stature:.0} cm tall. Centimetre numbers from this video are not trustworthy, so bar drift and the hip rise in cm are not judged. Keep the whole near plate in the frame; if the plates are not standard 45 cm bumpers, give their size with --plate-cm."
+        ));
+    }
+    (!PLAUSIBLE_STATURE_CM.contains(&stature)).then(|| {
         format!(
             "Check the scale: with the plate taken as {plate_cm:.0} cm across, the lifter would be about {stature:.0} cm tall. If the plates are not standard 45 cm bumpers, give their size with --plate-cm."
         )
     })
+}
+
+/// Says which reps had a bar drift no deadlift can have, so their drift is not judged.
+fn note_unbelievable_drift(reps: &[Rep], metrics: &[BodyRepMetrics], notes: &mut Vec<String>) {
+    let bad: Vec<String> = reps
+        .iter()
+        .zip(metrics)
+        .filter(|(_, m)| faults::rules::drift_unbelievable(m))
+        .map(|(r, _)| r.index.to_string())
+        .collect();
+    if !bad.is_empty() {
+        notes.push(format!(
+            "Bar drift is not judged in rep {}: the bar seemed to be more than {:.0} cm in front of the feet, which no deadlift does, so the bar track lost the plate there (is the plate partly out of the frame?).",
+            bad.join(", "),
+            faults::rules::MAX_BELIEVABLE_DRIFT_CM
+        ));
+    }
 }
 
 fn calibrate(bar: &BarTrack, options: &AnalyzeOptions) -> Calibration {

@@ -495,3 +495,54 @@ fn front_view_is_marked_unusable_with_no_fault_labels() {
     assert!(!r["view"]["usable"].as_bool().unwrap());
     assert_eq!(r["view"]["kind"].as_str(), Some("front"));
 }
+
+/// Small plates (22 cm) read as standard 45 cm bumpers make every centimetre twice too long:
+/// the rendered 8 cm drift would read about 20 cm. The body's size gives the scale away, so
+/// the result says the scale is broken and labels nothing that rests on a distance; told the
+/// plate size, the same clip gets its drift label.
+#[test]
+fn plates_of_the_wrong_size_break_the_scale_and_withhold_distance_labels() {
+    let dir = TempDir::new("hard-small-plates");
+    let out = formcheck(&[
+        "render",
+        "--out",
+        s(dir.path()),
+        "--name",
+        "small",
+        "--reps",
+        "2",
+        "--fault",
+        "bar_drift=8@2",
+        "--plate-cm",
+        "22",
+        "--no-intro",
+    ]);
+    common::ok(&out);
+    let video = dir.path().join("small.mp4");
+    let r = analysis(dir.path(), &video, &[]);
+    line("22 cm plates taken as 45 cm", &r);
+    let notes = r["summary"]["notes"].to_string();
+    assert!(notes.contains("The scale is broken"), "{notes}");
+    let distance_labels: Vec<&Value> = reps(&r)
+        .iter()
+        .flat_map(|rep| rep["faults"].as_array().unwrap())
+        .filter(|f| {
+            f["id"] == "bar_drift" || (f["id"] == "hips_rise_early" && f["evidence"].to_string().contains(" cm over "))
+        })
+        .collect();
+    assert!(distance_labels.is_empty(), "labels from a broken scale: {distance_labels:?}");
+
+    let told = dir.path().join("told");
+    std::fs::create_dir_all(&told).unwrap();
+    let r = analysis(&told, &video, &["--plate-cm", "22"]);
+    line("22 cm plates, --plate-cm 22", &r);
+    assert!(!r["summary"]["notes"].to_string().contains("The scale is broken"), "{}", r["summary"]["notes"]);
+    let drift_reps: Vec<u64> = reps(&r)
+        .iter()
+        .filter(|rep| {
+            rep["faults"].as_array().unwrap().iter().any(|f| f["id"] == "bar_drift" && f["severity"] == "likely")
+        })
+        .map(|rep| rep["index"].as_u64().unwrap())
+        .collect();
+    assert_eq!(drift_reps, [2], "{:?}", reps(&r));
+}

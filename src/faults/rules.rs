@@ -22,7 +22,14 @@ pub struct RepContext {
     pub back_outline_rounds: Option<bool>,
     /// The lifter's own standing lean before the first rep, degrees, when the video shows it.
     pub standing_lean_deg: Option<f64>,
+    /// Whether centimetres from this video can be trusted: false when the plate's scale makes
+    /// the lifter an impossible size, so labels that rest on a distance are not given.
+    pub cm_trusted: bool,
 }
+
+/// No deadlift carries the bar this far in front of the feet (the arms hang from the
+/// shoulders, which stay over the bar): a larger reading is the bar track, not the lifter.
+pub const MAX_BELIEVABLE_DRIFT_CM: f64 = 40.0;
 
 pub const CUE_ROUNDING: &str =
     "Brace before the pull, lighter load until the back stays neutral, bar over mid-foot, hinge rather than reach.";
@@ -185,6 +192,9 @@ fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Optio
 }
 
 fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
+    if !ctx.cm_trusted || drift_unbelievable(m) {
+        return None;
+    }
     let th = &t.bar_drift;
     let from_feet = ctx.midfoot_source == Some(MidfootSource::Feet);
     // The start offset only means something when mid-foot comes from the feet.
@@ -218,6 +228,12 @@ fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding
             th.likely_cm
         ),
     })
+}
+
+/// Whether this rep's bar drift is beyond anything a deadlift does (see
+/// `MAX_BELIEVABLE_DRIFT_CM`).
+pub fn drift_unbelievable(m: &BodyRepMetrics) -> bool {
+    [m.bar_drift_max_cm, m.bar_start_offset_cm].into_iter().flatten().any(|d| d.abs() > MAX_BELIEVABLE_DRIFT_CM)
 }
 
 fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
@@ -299,7 +315,9 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
             best = Some((score, sev, v, likely, watch, unit));
         }
     };
-    consider(m.hip_rise_before_bar_cm, th.watch_cm, th.likely_cm, "cm");
+    if ctx.cm_trusted {
+        consider(m.hip_rise_before_bar_cm, th.watch_cm, th.likely_cm, "cm");
+    }
     consider(m.hip_rise_before_bar_ms, th.watch_ms, th.likely_ms, "ms");
     consider(m.hip_to_shoulder_rise_ratio, th.watch_ratio, th.likely_ratio, "ratio");
     let (_, severity, value, likely, watch, unit) = best?;
@@ -394,6 +412,7 @@ mod tests {
             midfoot_source: Some(MidfootSource::Feet),
             back_outline_rounds: None,
             standing_lean_deg: None,
+            cm_trusted: true,
         }
     }
 
@@ -485,5 +504,30 @@ mod tests {
         assert_eq!(label(&m, &ctx(), &t)[0].id, "bar_drift");
         let c = RepContext { midfoot_source: Some(MidfootSource::BarAtSetup), ..ctx() };
         assert!(label(&m, &c, &t).is_empty());
+    }
+
+    #[test]
+    fn distances_are_not_judged_when_the_scale_is_broken() {
+        let mut m = clean();
+        m.bar_drift_max_cm = Some(9.0);
+        m.hip_rise_before_bar_cm = Some(8.0);
+        let t = Thresholds::default();
+        let ids = |m: &BodyRepMetrics, c: &RepContext| label(m, c, &t).into_iter().map(|f| f.id).collect::<Vec<_>>();
+        let broken = RepContext { cm_trusted: false, ..ctx() };
+        assert_eq!(ids(&m, &ctx()), ["bar_drift", "hips_rise_early"]);
+        assert!(ids(&m, &broken).is_empty());
+        // A time-based hip rise needs no scale.
+        m.hip_rise_before_bar_ms = Some(300.0);
+        assert_eq!(ids(&m, &broken), ["hips_rise_early"]);
+    }
+
+    #[test]
+    fn an_impossible_drift_is_the_track_not_the_lifter() {
+        let mut m = clean();
+        m.bar_drift_max_cm = Some(128.0);
+        assert!(drift_unbelievable(&m));
+        assert!(label(&m, &ctx(), &Thresholds::default()).is_empty());
+        m.bar_drift_max_cm = Some(12.0);
+        assert!(!drift_unbelievable(&m));
     }
 }
