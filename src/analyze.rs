@@ -143,6 +143,14 @@ struct BarStage {
     camera_time: Duration,
 }
 
+/// The back outline is read about 15 times a second: rounding builds over a few tenths of a
+/// second, and the mask costs 1.6x a plain landmark run.
+const OUTLINE_RATE_HZ: f64 = 15.0;
+
+fn outline_stride(fps: f64) -> usize {
+    (fps / OUTLINE_RATE_HZ).round().max(1.0) as usize
+}
+
 /// One pass over the frames in three stages on their own threads: decode, body (this
 /// thread), then bar and camera motion. The body of a frame goes first: its hands tell the
 /// bar tracker where to look for the plate, and the bar of an earlier frame tells the body
@@ -154,7 +162,11 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     check_hint(options, &meta)?;
     let bar = BarTracker::new(path.to_path_buf(), meta.fps, BarOptions { hint: options.bar_hint });
     let mut body = match options.body {
-        Some(model) => Some(BodyTracker::new(Box::new(OrtEngine::new(model)?)).with_crop_nudge(options.crop_nudge_px)),
+        Some(model) => Some(
+            BodyTracker::new(Box::new(OrtEngine::new(model)?))
+                .with_crop_nudge(options.crop_nudge_px)
+                .with_outline_every(outline_stride(meta.fps)),
+        ),
         None => None,
     };
     let (frames, pool, decoder) = video::spawn_decoder(video, 4);
@@ -373,7 +385,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
         origin_x_px: midfoot.as_ref().map(|m| m.x_px).or(first_setup_bar.map(|b| b.0)).unwrap_or(0.0),
         origin_y_px: first_setup_bar.map(|b| b.1).unwrap_or(meta.height as f64),
     };
-    let kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body);
+    let kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body).with_back(back_offsets(tracks, facing));
     let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();
     let (mut reps, body_metrics) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
     let thresholds = &options.thresholds;
@@ -496,6 +508,13 @@ fn bar_above_shoulders(bar: &BarTrack, body: &[Option<Body>]) -> Option<f64> {
     (above.len() >= 10).then(|| above.iter().filter(|a| **a).count() as f64 / above.len() as f64)
 }
 
+/// How far the back stands out of the shoulder–hip line per frame, from the person mask.
+fn back_offsets(tracks: &Tracks, facing: Option<Facing>) -> Vec<Option<f64>> {
+    let (Some(body), Some(facing)) = (tracks.body.as_ref(), facing) else { return Vec::new() };
+    let right = facing == Facing::Right;
+    body.raw.outlines.iter().map(|o| o.as_ref().and_then(|o| o.back_offset(right))).collect()
+}
+
 /// The bar's image position at a rep's setup: the last frame with the bar seen before lift-off.
 fn setup_bar(bar_px: &[Option<(f64, f64)>], rep: &RepFrames) -> Option<(f64, f64)> {
     (rep.start..rep.liftoff).rev().find_map(|i| bar_px.get(i).copied().flatten())
@@ -515,8 +534,11 @@ fn measure_reps(
         .map(|r| metrics::bar::measure(r, &split.height, x_cm, fps, facing.map(Facing::sign)))
         .collect();
     let losses = metrics::bar::velocity_loss_pct(&bar_metrics.iter().map(|m| m.mean_velocity_m_s).collect::<Vec<_>>());
-    let reference =
-        SetReference { neutral_chord_cm: split.reps.first().and_then(|r| metrics::body::neutral_chord(kin, r)) };
+    let first = split.reps.first();
+    let reference = SetReference {
+        neutral_chord_cm: first.and_then(|r| metrics::body::neutral_chord(kin, r)),
+        neutral_back: first.and_then(|r| metrics::body::neutral_back(kin, r)),
+    };
     let t = |i: usize| i as f64 / fps;
     let r2 = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);
     split
@@ -554,6 +576,7 @@ fn measure_reps(
                     trunk_angle_deg: r2(b.setup_trunk_angle_deg),
                 },
                 trunk_chord_change_pct: r2(b.trunk_chord_change_pct),
+                back_bulge_pct: r2(b.back_bulge_pct),
                 lockout_trunk_lean_back_deg: r2(b.lockout_trunk_lean_back_deg),
                 liftoff_accel_ratio: r2(b.liftoff_accel_ratio),
                 hold_before_liftoff_ms: r2(b.hold_before_liftoff_ms),
@@ -594,7 +617,6 @@ fn label_reps(
             floor_rebound: rep.floor_rebound.unwrap_or(false),
             body_quality: body_quality(ctx.body, rf),
             midfoot_source: ctx.midfoot_source,
-            back_outline_rounds: None,
             standing_lean_deg: ctx.standing_lean_deg,
             cm_trusted: ctx.cm_trusted,
         };

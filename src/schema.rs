@@ -244,6 +244,10 @@ pub struct Rep {
     pub hip_to_shoulder_rise_ratio: Option<f64>,
     pub setup: Setup,
     pub trunk_chord_change_pct: Option<f64>,
+    /// Largest bulge of the back out of its setup line during the pull, % of the trunk chord,
+    /// from the person mask's outline (null when the outline was not read).
+    #[serde(default)]
+    pub back_bulge_pct: Option<f64>,
     pub lockout_trunk_lean_back_deg: Option<f64>,
     pub liftoff_accel_ratio: Option<f64>,
     pub hold_before_liftoff_ms: Option<f64>,

@@ -98,6 +98,8 @@ fn check_sane(t: &Thresholds) -> Result<(), String> {
     let ranges = [
         ("lumbar_rounding.likely_pct", r.likely_pct, 50.0),
         ("lumbar_rounding.watch_pct", r.watch_pct, 50.0),
+        ("lumbar_rounding.outline_likely_pct", r.outline_likely_pct, 100.0),
+        ("lumbar_rounding.outline_watch_pct", r.outline_watch_pct, 100.0),
         ("lumbar_hyperextension.likely_deg", h.likely_deg, 60.0),
         ("lumbar_hyperextension.watch_deg", h.watch_deg, 60.0),
         ("lumbar_hyperextension.likely_beyond_baseline_deg", h.likely_beyond_baseline_deg, 60.0),
@@ -131,6 +133,7 @@ fn check_sane(t: &Thresholds) -> Result<(), String> {
     // (milder, worse) pairs: higher is worse except for hips_too_low.
     let orders = [
         ("lumbar_rounding", r.watch_pct, r.likely_pct),
+        ("lumbar_rounding outline", r.outline_watch_pct, r.outline_likely_pct),
         ("lumbar_hyperextension", h.watch_deg, h.likely_deg),
         ("bar_drift", d.watch_cm, d.likely_cm),
         ("hips_too_high ratio", hh.watch_ratio, hh.likely_ratio),
@@ -249,6 +252,8 @@ const KEYS: &[&str] = &[
     "hip_dip_cm",
     "velocity_loss_pct",
     "likely_beyond_baseline_deg",
+    "outline_likely_pct",
+    "outline_watch_pct",
     "likley_cm",
     "\"likely_cm\"",
     "a.b",
@@ -371,10 +376,12 @@ fn valid_thresholds() -> impl Strategy<Value = Thresholds> {
         (pair(1.0, 2.0), pair(90.0, 180.0), pair(0.0, 0.99), pair(0.0, 89.0)),
         (pair(0.0, 50.0), pair(0.0, 5000.0), pair(0.0, 20.0)),
         (pair(0.0, 50.0), 0.0..=5000.0f64, 0.0..=50.0f64, 0.0..=100.0f64),
+        pair(0.0, 100.0),
     )
-        .prop_map(|((rd, hx, hb, dr), (hr, hk, lr, lk), (rc, rm, rr), (ja, jh, jd, fv))| {
+        .prop_map(|((rd, hx, hb, dr), (hr, hk, lr, lk), (rc, rm, rr), (ja, jh, jd, fv), ro)| {
             let mut t = Thresholds::default();
             (t.lumbar_rounding.watch_pct, t.lumbar_rounding.likely_pct) = rd;
+            (t.lumbar_rounding.outline_watch_pct, t.lumbar_rounding.outline_likely_pct) = ro;
             (t.lumbar_hyperextension.watch_deg, t.lumbar_hyperextension.likely_deg) = hx;
             t.lumbar_hyperextension.likely_beyond_baseline_deg = hb;
             (t.bar_drift.watch_cm, t.bar_drift.likely_cm) = dr;

@@ -18,8 +18,6 @@ pub struct RepContext {
     /// 0..1: how well the body was seen in this rep (landmark visibility, repairs).
     pub body_quality: f64,
     pub midfoot_source: Option<MidfootSource>,
-    /// Whether the back outline (segmentation) shows the back bulging: `None` when not checked.
-    pub back_outline_rounds: Option<bool>,
     /// The lifter's own standing lean before the first rep, degrees, when the video shows it.
     pub standing_lean_deg: Option<f64>,
     /// Whether centimetres from this video can be trusted: false when the plate's scale makes
@@ -133,28 +131,67 @@ fn confidence(f: &Finding, ctx: &RepContext) -> f64 {
     round2((f.base_confidence * clearness * ctx.body_quality.clamp(0.3, 1.0)).clamp(0.05, 0.99))
 }
 
+/// Two views of one fault: the trunk chord (two points, which flatten a curved back) and the
+/// back's outline in the person mask (the surface itself). The outline, where it was read,
+/// has the last word: it can raise a chord reading to likely, or hold a chord reading that
+/// the back does not show down to watch.
 fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
-    let v = m.trunk_chord_change_pct?;
     let th = &t.lumbar_rounding;
-    let severity = grade(v, th.watch_pct, th.likely_pct)?;
-    let (base, outline) = match ctx.back_outline_rounds {
-        Some(true) => (0.85, " The back outline bulges at the same moment, which supports it."),
-        Some(false) => (0.45, " The back outline does not clearly bulge, so this may be the hips or shoulders moving rather than the spine."),
-        None => (0.55, " Two points cannot see the spine itself, so treat this as a prompt to look at the video."),
+    let chord = m.trunk_chord_change_pct.and_then(|v| grade(v, th.watch_pct, th.likely_pct).map(|s| (s, v)));
+    let bulge = m.back_bulge_pct.map(|b| (grade(b, th.outline_watch_pct, th.outline_likely_pct), b));
+    use Severity::{Likely, Watch};
+    let (severity, by_outline) = match (chord.map(|c| c.0), bulge.map(|b| b.0)) {
+        (Some(Likely), Some(Some(_))) | (Some(Likely), None) => (Likely, false),
+        (_, Some(Some(Likely))) => (Likely, true),
+        (Some(Likely), Some(None)) | (Some(Watch), _) => (Watch, false),
+        (None, Some(Some(Watch))) => (Watch, true),
+        (None, _) => return None,
     };
-    let frame = m.min_chord_frame.unwrap_or(ctx.liftoff_frame);
+    let chord_value = chord.map(|c| c.1).or(m.trunk_chord_change_pct).unwrap_or(0.0);
+    let (value, likely, watch, frame) = if by_outline {
+        let b = bulge.map_or(0.0, |b| b.1);
+        (b, th.outline_likely_pct, th.outline_watch_pct, m.max_bulge_frame)
+    } else {
+        (chord_value, th.likely_pct, th.watch_pct, m.min_chord_frame)
+    };
+    let frame = frame.unwrap_or(ctx.liftoff_frame);
+    let at = frame as f64 / ctx.fps;
+    let chord_text = format!(
+        "the distance from shoulder to hip shrank by {chord_value:.0}% of your braced setup (limit {:.0}%)",
+        th.likely_pct
+    );
+    let (base, evidence) = match bulge {
+        Some((Some(_), b)) => (
+            0.85,
+            format!(
+                "Rep {}: at {at:.2} s, during the pull, your back bulged out of its setup line by {b:.0}% of the shoulder-to-hip distance (limit {:.0}%) and {chord_text}: the back is rounding under the load.",
+                ctx.index, th.outline_likely_pct
+            ),
+        ),
+        Some((None, b)) => (
+            0.45,
+            format!(
+                "Rep {}: {chord_text} at {at:.2} s, but the back's outline stayed within {b:.0}% of its setup line, so this may be the hips or shoulders moving rather than the spine: look at the video.",
+                ctx.index
+            ),
+        ),
+        None => (
+            0.55,
+            format!(
+                "Rep {}: {chord_text} at {at:.2} s, during the pull: the back is likely rounding under the load. Two points cannot see the spine itself, so treat this as a prompt to look at the video.",
+                ctx.index
+            ),
+        ),
+    };
     Some(Finding {
         id: "lumbar_rounding",
         severity,
-        value: v,
-        threshold: if severity == Severity::Likely { th.likely_pct } else { th.watch_pct },
+        value,
+        threshold: if severity == Likely { likely } else { watch },
         frame,
-        margin: margin(v, th.likely_pct),
+        margin: margin(value, likely),
         base_confidence: base,
-        evidence: format!(
-            "Rep {}: the distance from shoulder to hip shrank by {v:.0}% of your braced setup (limit {:.0}%) at {:.2} s, during the pull: the back is likely rounding under the load.{outline}",
-            ctx.index, th.likely_pct, frame as f64 / ctx.fps
-        ),
+        evidence,
     })
 }
 
@@ -410,7 +447,6 @@ mod tests {
             floor_rebound: false,
             body_quality: 1.0,
             midfoot_source: Some(MidfootSource::Feet),
-            back_outline_rounds: None,
             standing_lean_deg: None,
             cm_trusted: true,
         }
@@ -430,6 +466,8 @@ mod tests {
             setup_chord_cm: Some(50.0),
             trunk_chord_change_pct: Some(1.0),
             min_chord_frame: Some(65),
+            back_bulge_pct: None,
+            max_bulge_frame: None,
             lockout_trunk_lean_back_deg: Some(1.0),
             lockout_lean_frame: Some(92),
             liftoff_accel_ratio: Some(1.6),
@@ -474,15 +512,27 @@ mod tests {
     }
 
     #[test]
-    fn rounding_confidence_depends_on_the_back_outline() {
-        let mut m = clean();
-        m.trunk_chord_change_pct = Some(12.0);
+    fn the_back_outline_decides_rounding_where_it_was_read() {
         let t = Thresholds::default();
-        let conf = |rounds: Option<bool>| {
-            let c = RepContext { back_outline_rounds: rounds, ..ctx() };
-            label(&m, &c, &t)[0].confidence
+        let rounding = |chord: f64, bulge: Option<f64>| {
+            let m = BodyRepMetrics { trunk_chord_change_pct: Some(chord), back_bulge_pct: bulge, ..clean() };
+            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").map(|f| (f.severity, f.confidence))
         };
-        assert!(conf(Some(true)) > conf(None) && conf(None) > conf(Some(false)));
+        // Chord alone: its own grading, at a middling confidence.
+        let (sev, alone) = rounding(12.0, None).unwrap();
+        assert_eq!(sev, Severity::Likely);
+        // The outline agrees: likely and surer.
+        let (sev, agreed) = rounding(12.0, Some(12.0)).unwrap();
+        assert!(sev == Severity::Likely && agreed > alone);
+        // The outline stays flat: held down to watch, less sure.
+        let (sev, doubted) = rounding(12.0, Some(2.0)).unwrap();
+        assert!(sev == Severity::Watch && doubted < alone);
+        // The outline bulges while the chord under-reads: likely.
+        assert_eq!(rounding(6.0, Some(12.0)).unwrap().0, Severity::Likely);
+        assert_eq!(rounding(1.0, Some(12.0)).unwrap().0, Severity::Likely);
+        // Neither: nothing.
+        assert!(rounding(1.0, Some(2.0)).is_none());
+        assert!(rounding(1.0, None).is_none());
     }
 
     #[test]

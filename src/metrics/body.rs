@@ -27,6 +27,9 @@ const DIP_WINDOW_S: f64 = 0.6;
 pub struct SetReference {
     /// The lifter's neutral trunk chord (cm).
     pub neutral_chord_cm: Option<f64>,
+    /// How far the back stood out of the shoulder–hip line at the first setup (share of the
+    /// chord), when the outline was read there.
+    pub neutral_back: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -44,6 +47,9 @@ pub struct BodyRepMetrics {
     /// Largest shortening of the chord from neutral during the pull, % (+ = shorter).
     pub trunk_chord_change_pct: Option<f64>,
     pub min_chord_frame: Option<usize>,
+    /// Largest bulge of the back out of its setup line during the pull, % of the chord.
+    pub back_bulge_pct: Option<f64>,
+    pub max_bulge_frame: Option<usize>,
     pub lockout_trunk_lean_back_deg: Option<f64>,
     pub lockout_lean_frame: Option<usize>,
     pub liftoff_accel_ratio: Option<f64>,
@@ -140,6 +146,7 @@ pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, loweri
     m.setup_trunk_angle_deg = k.trunk_angle(sref);
     m.setup_chord_cm = k.chord(sref);
     chord_change(k, rep, reference, &mut m);
+    back_bulge(k, rep, reference, &mut m);
     lockout_lean(k, rep, lowering_start, &mut m);
     liftoff_accel(k, rep, &mut m);
     m.hip_dip_cm = hip_dip(k, rep);
@@ -172,6 +179,22 @@ fn chord_change(k: &Kinematics, rep: &RepFrames, reference: &SetReference, m: &m
     if let Some((i, c)) = shortest {
         m.trunk_chord_change_pct = Some(100.0 * (neutral - c) / neutral);
         m.min_chord_frame = Some(i);
+    }
+}
+
+/// The back's largest bulge out of its neutral line during the pull. Each outline reading is
+/// the median with its neighbours first, so one misread mask cannot make a bulge.
+fn back_bulge(k: &Kinematics, rep: &RepFrames, reference: &SetReference, m: &mut BodyRepMetrics) {
+    let Some(neutral) = reference.neutral_back else { return };
+    let read: Vec<(usize, f64)> =
+        (rep.liftoff..=rep.lockout).filter_map(|i| k.back_offset(i).map(|v| (i, v))).collect();
+    let steady = (0..read.len()).map(|j| {
+        let mut w: Vec<f64> = read[j.saturating_sub(1)..(j + 2).min(read.len())].iter().map(|r| r.1).collect();
+        (read[j].0, crate::signal::median(&mut w).unwrap_or(read[j].1))
+    });
+    if let Some((i, v)) = steady.max_by(|a, b| a.1.total_cmp(&b.1)) {
+        m.back_bulge_pct = Some(100.0 * (v - neutral));
+        m.max_bulge_frame = Some(i);
     }
 }
 
@@ -240,6 +263,16 @@ fn bar_drift(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetric
             _ => DriftAt::BelowKnee,
         });
     }
+}
+
+/// The back's neutral line: its offset at the first rep's setup (median of the readings
+/// within a sixth of a second).
+pub fn neutral_back(k: &Kinematics, first: &RepFrames) -> Option<f64> {
+    let s = setup_frame(k, first).unwrap_or(first.liftoff.saturating_sub(1));
+    let half = ((k.fps / 6.0).round() as usize).max(2);
+    let mut v: Vec<f64> =
+        (s.saturating_sub(half)..=(s + half).min(first.liftoff)).filter_map(|i| k.back_offset(i)).collect();
+    crate::signal::median(&mut v)
 }
 
 /// The neutral trunk chord: the chord at the first rep's setup, the lifter's braced start.

@@ -52,6 +52,9 @@ pub struct Kinematics {
     pub bar_y: Vec<Option<Local>>,
     pub hip_y: Vec<Option<Local>>,
     pub shoulder_y: Vec<Option<Local>>,
+    /// How far the back stands out of the shoulder–hip line (share of the chord), on the
+    /// frames where the person mask was read; empty when it never was.
+    pub back: Vec<Option<f64>>,
 }
 
 /// Half-window of the local fits: 0.1 s each side averages out landmark jitter while
@@ -83,7 +86,18 @@ impl Kinematics {
             bar,
             shoulder,
             hip,
+            back: Vec::new(),
         }
+    }
+
+    /// Adds the back outline's offsets (see `back`).
+    pub fn with_back(mut self, back: Vec<Option<f64>>) -> Self {
+        self.back = back;
+        self
+    }
+
+    pub fn back_offset(&self, i: usize) -> Option<f64> {
+        self.back.get(i).copied().flatten()
     }
 
     pub fn len(&self) -> usize {

@@ -118,6 +118,7 @@ pub fn analysis_from_truth(truth: &Truth, video_path: &str) -> Analysis {
                 trunk_angle_deg: get(k, "setup_trunk_angle_deg"),
             },
             trunk_chord_change_pct: get(k, "trunk_chord_change_pct"),
+            back_bulge_pct: get(k, "back_bulge_pct"),
             lockout_trunk_lean_back_deg: get(k, "lockout_trunk_lean_back_deg"),
             liftoff_accel_ratio: get(k, "liftoff_accel_ratio"),
             hold_before_liftoff_ms: get(k, "hold_before_liftoff_ms"),

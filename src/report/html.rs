@@ -479,6 +479,7 @@ fn rep_table(h: &mut String, a: &Analysis) {
         }),
         ("Hip height", "setup ratio", |r| r.setup.hip_height_ratio.map(|v| format!("{v:.2}"))),
         ("Back chord", "% shorter", |r| r.trunk_chord_change_pct.map(|v| format!("{v:.1}"))),
+        ("Back bulge", "% of chord", |r| r.back_bulge_pct.map(|v| format!("{v:.1}"))),
         ("Lean back", "° at lockout", |r| {
             r.lockout_trunk_lean_back_deg.map(|v| format!("{:.0}", if v.abs() < 0.5 { 0.0 } else { v }))
         }),

@@ -45,11 +45,7 @@ fn sigmoid(x: f32) -> f64 {
 
 /// Maps the network output for crop `roi` back into the frame.
 pub fn decode(raw: &LandmarkOutput, roi: &Roi) -> PoseFrame {
-    let mut crop_xy = [(0.0f64, 0.0f64); LANDMARK_ROWS];
-    for (i, xy) in crop_xy.iter_mut().enumerate() {
-        let r = &raw.landmarks[5 * i..5 * i + 5];
-        *xy = refine_from_heatmap(&raw.heatmap, i, r[0] as f64, r[1] as f64);
-    }
+    let crop_xy = crop_points(raw);
     let mut points = [Landmark::default(); POSE_POINTS];
     for (i, p) in points.iter_mut().enumerate() {
         let r = &raw.landmarks[5 * i..5 * i + 5];
@@ -58,6 +54,16 @@ pub fn decode(raw: &LandmarkOutput, roi: &Roi) -> PoseFrame {
     }
     let at = |i: usize| roi.to_frame(crop_xy[i].0, crop_xy[i].1);
     PoseFrame { points, next_centre: at(NEXT_CENTRE), next_scale: at(NEXT_SCALE), presence: raw.presence as f64 }
+}
+
+/// Every landmark in crop pixels, after heatmap refinement.
+pub fn crop_points(raw: &LandmarkOutput) -> [(f64, f64); LANDMARK_ROWS] {
+    let mut crop_xy = [(0.0f64, 0.0f64); LANDMARK_ROWS];
+    for (i, xy) in crop_xy.iter_mut().enumerate() {
+        let r = &raw.landmarks[5 * i..5 * i + 5];
+        *xy = refine_from_heatmap(&raw.heatmap, i, r[0] as f64, r[1] as f64);
+    }
+    crop_xy
 }
 
 /// MediaPipe's heatmap refinement: the confidence-weighted mean cell of a 7x7 window of the

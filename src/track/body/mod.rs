@@ -7,6 +7,7 @@ pub mod crop;
 pub mod detector;
 pub mod engine;
 pub mod landmarks;
+pub mod outline;
 pub mod post;
 pub mod smooth;
 pub mod view;
@@ -17,6 +18,7 @@ use detector::Detection;
 use engine::PoseEngine;
 use landmarks::PoseFrame;
 use opencv::core::Mat;
+use outline::BackProfile;
 
 /// Below this presence the crop holds no person and tracking is lost (MediaPipe's value).
 const MIN_PRESENCE: f64 = 0.5;
@@ -28,7 +30,10 @@ pub struct BodyTracker {
     buffers: InputBuffers,
     roi: Option<Roi>,
     crop_nudge_px: f64,
+    /// Read the back outline on every n-th frame (0: never).
+    outline_every: usize,
     frames: Vec<Option<PoseFrame>>,
+    outlines: Vec<Option<BackProfile>>,
     detector_runs: usize,
 }
 
@@ -36,6 +41,8 @@ pub struct BodyTracker {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawBodyTrack {
     pub frames: Vec<Option<PoseFrame>>,
+    /// The back's outline on the frames where it was read (same length as `frames`).
+    pub outlines: Vec<Option<BackProfile>>,
     pub detector_runs: usize,
 }
 
@@ -47,9 +54,18 @@ impl BodyTracker {
             buffers: InputBuffers::default(),
             roi: None,
             crop_nudge_px: 0.0,
+            outline_every: 0,
             frames: Vec::new(),
+            outlines: Vec::new(),
             detector_runs: 0,
         }
+    }
+
+    /// Reads the back outline from the person mask on every `n`-th frame (0: never). The mask
+    /// costs about 6 ms a frame on one core, so it is sampled rather than read every frame.
+    pub fn with_outline_every(mut self, n: usize) -> Self {
+        self.outline_every = n;
+        self
     }
 
     /// Moves every crop `dx` pixels right: a probe of how much the answers depend on where
@@ -66,27 +82,42 @@ impl BodyTracker {
             Some(roi) => self.landmarks_in(frame, &roi)?,
             None => None,
         };
-        let pose = match tracked {
+        let found = match tracked {
             Some(p) => Some(p),
             None => match self.detect(frame, bar)? {
                 Some(d) => self.landmarks_in(frame, &d.roi())?,
                 None => None,
             },
         };
+        let (pose, outline) = found.map_or((None, None), |(p, o)| (Some(p), o));
         self.roi = pose.as_ref().map(PoseFrame::next_roi);
         self.frames.push(pose);
+        self.outlines.push(outline);
         Ok(())
     }
 
-    fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<PoseFrame>> {
+    fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<(PoseFrame, Option<BackProfile>)>> {
         if !(roi.side > 8.0) {
             return Ok(None);
         }
         let roi = Roi { cx: roi.cx + self.crop_nudge_px, ..*roi };
         self.buffers.fill_landmark_input(frame, &roi)?;
-        let raw = self.engine.landmarks(&self.buffers.landmark)?;
+        let read_outline = self.outline_every > 0 && self.frames.len() % self.outline_every == 0;
+        let (raw, mask) = if read_outline {
+            self.engine.landmarks_with_mask(&self.buffers.landmark)?
+        } else {
+            (self.engine.landmarks(&self.buffers.landmark)?, None)
+        };
         let pose = landmarks::decode(&raw, &roi);
-        Ok((pose.presence >= MIN_PRESENCE).then_some(pose))
+        if pose.presence < MIN_PRESENCE {
+            return Ok(None);
+        }
+        let outline = mask.and_then(|m| {
+            let crop = landmarks::crop_points(&raw);
+            let mid = |a: usize, b: usize| ((crop[a].0 + crop[b].0) / 2.0, (crop[a].1 + crop[b].1) / 2.0);
+            outline::profile(&m, mid(11, 12), mid(23, 24))
+        });
+        Ok(Some((pose, outline)))
     }
 
     fn detect(&mut self, frame: &Mat, bar: Option<(f64, f64)>) -> Result<Option<Detection>> {
@@ -103,7 +134,7 @@ impl BodyTracker {
     }
 
     pub fn finish(self) -> RawBodyTrack {
-        RawBodyTrack { frames: self.frames, detector_runs: self.detector_runs }
+        RawBodyTrack { frames: self.frames, outlines: self.outlines, detector_runs: self.detector_runs }
     }
 }
 
