@@ -134,7 +134,7 @@ fn likely_ids(a: &Analysis) -> Vec<String> {
 }
 
 /// The summary CSV's columns, in order.
-pub const SUMMARY_COLUMNS: [&str; 20] = [
+pub const SUMMARY_COLUMNS: [&str; 21] = [
     "file",
     "status",
     "reason",
@@ -150,6 +150,7 @@ pub const SUMMARY_COLUMNS: [&str; 20] = [
     "hip_rise_before_bar_cm",
     "setup_hip_height_ratio",
     "trunk_chord_change_pct",
+    "back_bulge_pct",
     "lockout_trunk_lean_back_deg",
     "liftoff_accel_ratio",
     "faults_likely",
@@ -247,6 +248,7 @@ fn rep_row(file: &str, status: &str, reason: &str, view: &str, reps: usize, r: &
         opt(r.hip_rise_before_bar_cm, 1),
         opt(r.setup.hip_height_ratio, 3),
         opt(r.trunk_chord_change_pct, 1),
+        opt(r.back_bulge_pct, 1),
         opt(r.lockout_trunk_lean_back_deg, 1),
         opt(r.liftoff_accel_ratio, 2),
         faults(Severity::Likely),

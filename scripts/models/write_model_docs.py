@@ -15,7 +15,7 @@ MODEL_FILES = [
     ("pose_detection.onnx", "person detector (run on the first frame and whenever tracking is lost)"),
     ("pose_landmark_full.onnx", "landmarks, full model (default; MediaPipe model_complexity=1)"),
     ("pose_landmark_lite.onnx", "landmarks, lite model (model_complexity=0)"),
-    ("pose_landmark_full_seg.onnx", "landmarks + segmentation mask, full model (a few key frames)"),
+    ("pose_landmark_full_seg.onnx", "landmarks + segmentation mask, full model (the back outline, read about 15 times a second)"),
 ]
 
 OUTPUT_MEANING = {
