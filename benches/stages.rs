@@ -133,12 +133,18 @@ fn stages(c: &mut Criterion) {
     for clip in &clips {
         let frames = first_frames(&clip.path, BODY_FRAMES);
         g.throughput(Throughput::Elements(frames.len() as u64));
-        for (model, name) in [(LandmarkModel::Full, "full"), (LandmarkModel::Lite, "lite")] {
+        // `full_outline` adds the person mask on every other frame, as `analyze` runs it at
+        // 30 fps (the back outline for lumbar rounding).
+        for (model, name, outline_every) in [
+            (LandmarkModel::Full, "full", 0),
+            (LandmarkModel::Full, "full_outline", 2),
+            (LandmarkModel::Lite, "lite", 0),
+        ] {
             // A fresh tracker per iteration (detector on the first frame, then landmark
             // tracking, as in a real pass); session creation is setup, not timed.
             g.bench_function(format!("{name}/{}", clip.label), |b| {
                 b.iter_batched(
-                    || BodyTracker::new(Box::new(OrtEngine::new(model).unwrap())),
+                    || BodyTracker::new(Box::new(OrtEngine::new(model).unwrap())).with_outline_every(outline_every),
                     |mut tracker| {
                         for f in &frames {
                             tracker.push(f, None).unwrap();

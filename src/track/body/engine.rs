@@ -81,14 +81,8 @@ pub trait PoseEngine: Send {
 pub struct OrtEngine {
     detector: Session,
     landmark: Session,
-    /// The segmentation variant, loaded on first use; `None` for the lite model.
-    segmentation: Option<LazySession>,
-}
-
-/// A session built the first time it is needed.
-struct LazySession {
-    bytes: &'static [u8],
-    session: Option<Session>,
+    /// The segmentation variant of the full model; `None` for the lite model.
+    segmentation: Option<Session>,
 }
 
 impl OrtEngine {
@@ -98,8 +92,10 @@ impl OrtEngine {
             LandmarkModel::Full => LANDMARK_FULL_ONNX,
             LandmarkModel::Lite => LANDMARK_LITE_ONNX,
         };
-        let segmentation =
-            (model == LandmarkModel::Full).then_some(LazySession { bytes: LANDMARK_FULL_SEG_ONNX, session: None });
+        let segmentation = match model {
+            LandmarkModel::Full => Some(session(env, LANDMARK_FULL_SEG_ONNX, "the segmentation model")?),
+            LandmarkModel::Lite => None,
+        };
         Ok(OrtEngine {
             detector: session(env, DETECTOR_ONNX, "the person detector")?,
             landmark: session(env, landmark_bytes, "the landmark model")?,
@@ -137,14 +133,10 @@ impl PoseEngine for OrtEngine {
     }
 
     fn landmarks_with_mask(&mut self, input: &[f32]) -> Result<(LandmarkOutput, Option<SegmentationMask>)> {
-        let Some(lazy) = self.segmentation.as_mut() else {
-            return Ok((self.landmarks(input)?, None));
-        };
-        if lazy.session.is_none() {
-            lazy.session = Some(session(ensure_runtime()?, lazy.bytes, "the segmentation model")?);
+        match self.segmentation.as_mut() {
+            Some(seg) => run_landmarks(seg, input, true),
+            None => Ok((self.landmarks(input)?, None)),
         }
-        let seg = lazy.session.as_mut().expect("loaded above");
-        run_landmarks(seg, input, true)
     }
 }
 
