@@ -23,6 +23,11 @@ use outline::BackProfile;
 /// Below this presence the crop holds no person and tracking is lost (MediaPipe's value).
 const MIN_PRESENCE: f64 = 0.5;
 
+/// The back outline is read only while the trunk leans at least this far from vertical
+/// (degrees): rounding is judged from the setup through the pull, when the lifter is bent
+/// over; standing before the set and at the top holds, the mask would cost time for nothing.
+const OUTLINE_MIN_LEAN_DEG: f64 = 25.0;
+
 /// Streams frames through the pose networks.
 pub struct BodyTracker {
     engine: Box<dyn PoseEngine>,
@@ -102,7 +107,9 @@ impl BodyTracker {
         }
         let roi = Roi { cx: roi.cx + self.crop_nudge_px, ..*roi };
         self.buffers.fill_landmark_input(frame, &roi)?;
-        let read_outline = self.outline_every > 0 && self.frames.len() % self.outline_every == 0;
+        let read_outline = self.outline_every > 0
+            && self.frames.len() % self.outline_every == 0
+            && self.last().is_none_or(|p| trunk_lean_deg(p) >= OUTLINE_MIN_LEAN_DEG);
         let (raw, mask) = if read_outline {
             self.engine.landmarks_with_mask(&self.buffers.landmark)?
         } else {
@@ -138,6 +145,16 @@ impl BodyTracker {
     }
 }
 
+/// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
+fn trunk_lean_deg(pose: &PoseFrame) -> f64 {
+    let mid = |a: usize, b: usize| {
+        let (p, q) = (pose.points[a], pose.points[b]);
+        ((p.x + q.x) / 2.0, (p.y + q.y) / 2.0)
+    };
+    let (s, h) = (mid(11, 12), mid(23, 24));
+    (s.0 - h.0).abs().atan2(h.1 - s.1).to_degrees()
+}
+
 /// The person holding the bar: nearest to the bar relative to their size; without a bar,
 /// the most confident detection.
 fn pick_lifter(people: &[Detection], bar: Option<(f64, f64)>) -> Option<Detection> {
@@ -150,5 +167,28 @@ fn pick_lifter(people: &[Detection], bar: Option<(f64, f64)>) -> Option<Detectio
                 d(a).total_cmp(&d(b))
             })
             .copied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::landmarks::{Landmark, POSE_POINTS};
+    use super::*;
+
+    fn pose(shoulder: (f64, f64), hip: (f64, f64)) -> PoseFrame {
+        let mut points = [Landmark::default(); POSE_POINTS];
+        for (i, (x, y)) in [(11, shoulder), (12, shoulder), (23, hip), (24, hip)] {
+            points[i] = Landmark { x, y, visibility: 1.0, presence: 1.0 };
+        }
+        PoseFrame { points, next_centre: hip, next_scale: shoulder, presence: 1.0 }
+    }
+
+    #[test]
+    fn trunk_lean_is_measured_from_vertical_either_way_the_lifter_faces() {
+        assert!(trunk_lean_deg(&pose((100.0, 100.0), (100.0, 200.0))).abs() < 1e-9);
+        assert!((trunk_lean_deg(&pose((200.0, 100.0), (100.0, 200.0))) - 45.0).abs() < 1e-9);
+        assert!((trunk_lean_deg(&pose((0.0, 100.0), (100.0, 200.0))) - 45.0).abs() < 1e-9);
+        // Bent over past horizontal-ish setups still count as leaning.
+        assert!(trunk_lean_deg(&pose((200.0, 190.0), (100.0, 200.0))) > OUTLINE_MIN_LEAN_DEG);
     }
 }
