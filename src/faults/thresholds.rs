@@ -99,7 +99,7 @@ pub struct Fatigue {
 impl Default for Rounding {
     fn default() -> Self {
         // faults.md gives no outline levels: straight rendered reps bulge 3% at most, rounded
-        // ones 10-14%; real clips labelled good read up to 7% (docs/accuracy.md, realclips.md).
+        // ones 10-14%; real clips labelled good read up to 7.3% (docs/accuracy.md, realclips.md).
         Rounding { likely_pct: 8.0, watch_pct: 5.0, outline_likely_pct: 8.0, outline_watch_pct: 6.0 }
     }
 }
