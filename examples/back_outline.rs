@@ -12,8 +12,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tracks = track_video(path.as_ref(), &AnalyzeOptions::default(), &mut |_, _| {})?;
     let body = tracks.body.ok_or("no body model")?;
     let right = body.facing != Some(Facing::Left);
-    for (i, o) in body.raw.outlines.iter().enumerate() {
-        if let Some(o) = o {
+    for (i, f) in body.raw.frames.iter().enumerate() {
+        if let Some(o) = f.as_ref().and_then(|f| f.outline) {
             println!("{}", serde_json::json!({ "i": i, "back": o.back(right), "front": o.back(!right) }));
         }
     }

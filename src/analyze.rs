@@ -512,7 +512,7 @@ fn bar_above_shoulders(bar: &BarTrack, body: &[Option<Body>]) -> Option<f64> {
 fn back_offsets(tracks: &Tracks, facing: Option<Facing>) -> Vec<Option<f64>> {
     let (Some(body), Some(facing)) = (tracks.body.as_ref(), facing) else { return Vec::new() };
     let right = facing == Facing::Right;
-    body.raw.outlines.iter().map(|o| o.as_ref().and_then(|o| o.back_offset(right))).collect()
+    body.raw.frames.iter().map(|f| f.as_ref()?.outline?.back_offset(right)).collect()
 }
 
 /// The bar's image position at a rep's setup: the last frame with the bar seen before lift-off.

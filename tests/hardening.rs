@@ -53,6 +53,15 @@ fn analysis(dir: &Path, video: &Path, extra: &[&str]) -> Value {
     read_json(&json)
 }
 
+/// `formcheck render --out DIR --name NAME ARGS...`; returns the video's path (the truth is
+/// next to it as NAME.truth.json).
+fn render(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let mut all = vec!["render", "--out", s(dir), "--name", name];
+    all.extend_from_slice(args);
+    common::ok(&formcheck(&all));
+    dir.join(format!("{name}.mp4"))
+}
+
 /// The failure contract of tests/bad_input.rs: exit 1, one line, no panic, nothing written.
 fn refuses(dir: &Path, video: &Path, expect_any: &[&str]) -> String {
     let out_dir = dir.join("out");
@@ -192,22 +201,7 @@ fn four_k_clip_is_measured_at_its_own_scale() {
 /// picture turned a quarter and a display matrix that turns it back.
 fn portrait_case(clockwise_store: bool, bar_only: bool) {
     let dir = TempDir::new(if clockwise_store { "hard-rot-cw" } else { "hard-rot-ccw" });
-    let out = formcheck(&[
-        "render",
-        "--out",
-        s(dir.path()),
-        "--name",
-        "upright",
-        "--size",
-        "720x1280",
-        "--reps",
-        "1",
-        "--no-intro",
-        "--seed",
-        "7",
-    ]);
-    common::ok(&out);
-    let upright = dir.path().join("upright.mp4");
+    let upright = render(dir.path(), "upright", &["--size", "720x1280", "--reps", "1", "--no-intro", "--seed", "7"]);
     let t = read_json(&dir.path().join("upright.truth.json"));
     // iPhone convention: stored turned counter-clockwise, display matrix -90 (turn clockwise).
     let (turn, tag) = if clockwise_store { ("transpose=1", "90") } else { ("transpose=2", "270") };
@@ -503,22 +497,8 @@ fn front_view_is_marked_unusable_with_no_fault_labels() {
 #[test]
 fn plates_of_the_wrong_size_break_the_scale_and_withhold_distance_labels() {
     let dir = TempDir::new("hard-small-plates");
-    let out = formcheck(&[
-        "render",
-        "--out",
-        s(dir.path()),
-        "--name",
-        "small",
-        "--reps",
-        "2",
-        "--fault",
-        "bar_drift=8@2",
-        "--plate-cm",
-        "22",
-        "--no-intro",
-    ]);
-    common::ok(&out);
-    let video = dir.path().join("small.mp4");
+    let video =
+        render(dir.path(), "small", &["--reps", "2", "--fault", "bar_drift=8@2", "--plate-cm", "22", "--no-intro"]);
     let r = analysis(dir.path(), &video, &[]);
     line("22 cm plates taken as 45 cm", &r);
     let notes = r["summary"]["notes"].to_string();

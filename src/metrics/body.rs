@@ -268,17 +268,24 @@ fn bar_drift(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetric
 /// The back's neutral line: its offset at the first rep's setup (median of the readings
 /// within a sixth of a second).
 pub fn neutral_back(k: &Kinematics, first: &RepFrames) -> Option<f64> {
-    let s = setup_frame(k, first).unwrap_or(first.liftoff.saturating_sub(1));
+    let s = setup_or_before_liftoff(k, first);
     let half = ((k.fps / 6.0).round() as usize).max(2);
-    let mut v: Vec<f64> =
-        (s.saturating_sub(half)..=(s + half).min(first.liftoff)).filter_map(|i| k.back_offset(i)).collect();
-    crate::signal::median(&mut v)
+    median_over(s.saturating_sub(half)..=(s + half).min(first.liftoff), |i| k.back_offset(i))
 }
 
 /// The neutral trunk chord: the chord at the first rep's setup, the lifter's braced start.
 pub fn neutral_chord(k: &Kinematics, first: &RepFrames) -> Option<f64> {
-    let s = setup_frame(k, first).unwrap_or(first.liftoff.saturating_sub(1));
+    let s = setup_or_before_liftoff(k, first);
     // Median over a few frames around the setup, against landmark jitter.
-    let mut v: Vec<f64> = (s.saturating_sub(2)..=s + 2).filter_map(|i| k.chord(i)).collect();
+    median_over(s.saturating_sub(2)..=s + 2, |i| k.chord(i))
+}
+
+/// The setup frame, or the frame before lift-off when no still setup was found.
+fn setup_or_before_liftoff(k: &Kinematics, rep: &RepFrames) -> usize {
+    setup_frame(k, rep).unwrap_or(rep.liftoff.saturating_sub(1))
+}
+
+fn median_over(frames: std::ops::RangeInclusive<usize>, value: impl Fn(usize) -> Option<f64>) -> Option<f64> {
+    let mut v: Vec<f64> = frames.filter_map(value).collect();
     crate::signal::median(&mut v)
 }

@@ -2,6 +2,8 @@
 
 use super::crop::Roi;
 use super::engine::{LandmarkOutput, HEATMAP_SIZE, LANDMARK_ROWS, LANDMARK_SIZE};
+use super::outline::BackProfile;
+use super::post::{LEFT, RIGHT};
 
 /// The 33 BlazePose points plus the two that place the next crop.
 pub const POSE_POINTS: usize = 33;
@@ -30,6 +32,8 @@ pub struct PoseFrame {
     pub next_scale: (f64, f64),
     /// Probability that a person is in the crop at all.
     pub presence: f64,
+    /// The back's outline, on the frames where the person mask was read.
+    pub outline: Option<BackProfile>,
 }
 
 impl PoseFrame {
@@ -43,9 +47,12 @@ fn sigmoid(x: f32) -> f64 {
     1.0 / (1.0 + (-(x as f64)).exp())
 }
 
-/// Maps the network output for crop `roi` back into the frame.
-pub fn decode(raw: &LandmarkOutput, roi: &Roi) -> PoseFrame {
-    let crop_xy = crop_points(raw);
+/// Landmarks in crop pixels (see `crop_points`).
+pub type CropPoints = [(f64, f64); LANDMARK_ROWS];
+
+/// Maps the network output for crop `roi` back into the frame; `crop_xy` is
+/// `crop_points(raw)`, computed once by the caller, who may read the mask with it too.
+pub fn decode(raw: &LandmarkOutput, crop_xy: &CropPoints, roi: &Roi) -> PoseFrame {
     let mut points = [Landmark::default(); POSE_POINTS];
     for (i, p) in points.iter_mut().enumerate() {
         let r = &raw.landmarks[5 * i..5 * i + 5];
@@ -53,11 +60,26 @@ pub fn decode(raw: &LandmarkOutput, roi: &Roi) -> PoseFrame {
         *p = Landmark { x, y, visibility: sigmoid(r[3]), presence: sigmoid(r[4]) };
     }
     let at = |i: usize| roi.to_frame(crop_xy[i].0, crop_xy[i].1);
-    PoseFrame { points, next_centre: at(NEXT_CENTRE), next_scale: at(NEXT_SCALE), presence: raw.presence as f64 }
+    PoseFrame {
+        points,
+        next_centre: at(NEXT_CENTRE),
+        next_scale: at(NEXT_SCALE),
+        presence: raw.presence as f64,
+        outline: None,
+    }
+}
+
+/// The trunk line: mid-shoulder and mid-hip (both sides averaged), from any point lookup.
+pub fn trunk_line(at: impl Fn(usize) -> (f64, f64)) -> ((f64, f64), (f64, f64)) {
+    let mid = |a: usize, b: usize| {
+        let (p, q) = (at(a), at(b));
+        ((p.0 + q.0) / 2.0, (p.1 + q.1) / 2.0)
+    };
+    (mid(LEFT.shoulder, RIGHT.shoulder), mid(LEFT.hip, RIGHT.hip))
 }
 
 /// Every landmark in crop pixels, after heatmap refinement.
-pub fn crop_points(raw: &LandmarkOutput) -> [(f64, f64); LANDMARK_ROWS] {
+pub fn crop_points(raw: &LandmarkOutput) -> CropPoints {
     let mut crop_xy = [(0.0f64, 0.0f64); LANDMARK_ROWS];
     for (i, xy) in crop_xy.iter_mut().enumerate() {
         let r = &raw.landmarks[5 * i..5 * i + 5];

@@ -18,7 +18,6 @@ use detector::Detection;
 use engine::PoseEngine;
 use landmarks::PoseFrame;
 use opencv::core::Mat;
-use outline::BackProfile;
 
 /// Below this presence the crop holds no person and tracking is lost (MediaPipe's value).
 const MIN_PRESENCE: f64 = 0.5;
@@ -38,7 +37,6 @@ pub struct BodyTracker {
     /// Read the back outline on every n-th frame (0: never).
     outline_every: usize,
     frames: Vec<Option<PoseFrame>>,
-    outlines: Vec<Option<BackProfile>>,
     detector_runs: usize,
 }
 
@@ -46,8 +44,6 @@ pub struct BodyTracker {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawBodyTrack {
     pub frames: Vec<Option<PoseFrame>>,
-    /// The back's outline on the frames where it was read (same length as `frames`).
-    pub outlines: Vec<Option<BackProfile>>,
     pub detector_runs: usize,
 }
 
@@ -61,13 +57,13 @@ impl BodyTracker {
             crop_nudge_px: 0.0,
             outline_every: 0,
             frames: Vec::new(),
-            outlines: Vec::new(),
             detector_runs: 0,
         }
     }
 
-    /// Reads the back outline from the person mask on every `n`-th frame (0: never). The mask
-    /// costs about 6 ms a frame on one core, so it is sampled rather than read every frame.
+    /// Reads the back outline from the person mask on every `n`-th frame (0: never) while the
+    /// lifter is bent over. The mask costs about 7.7 ms more than a plain landmark run on one
+    /// core (docs/speed.md), so it is sampled rather than read every frame.
     pub fn with_outline_every(mut self, n: usize) -> Self {
         self.outline_every = n;
         self
@@ -87,21 +83,19 @@ impl BodyTracker {
             Some(roi) => self.landmarks_in(frame, &roi)?,
             None => None,
         };
-        let found = match tracked {
+        let pose = match tracked {
             Some(p) => Some(p),
             None => match self.detect(frame, bar)? {
                 Some(d) => self.landmarks_in(frame, &d.roi())?,
                 None => None,
             },
         };
-        let (pose, outline) = found.map_or((None, None), |(p, o)| (Some(p), o));
         self.roi = pose.as_ref().map(PoseFrame::next_roi);
         self.frames.push(pose);
-        self.outlines.push(outline);
         Ok(())
     }
 
-    fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<(PoseFrame, Option<BackProfile>)>> {
+    fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<PoseFrame>> {
         if !(roi.side > 8.0) {
             return Ok(None);
         }
@@ -115,16 +109,16 @@ impl BodyTracker {
         } else {
             (self.engine.landmarks(&self.buffers.landmark)?, None)
         };
-        let pose = landmarks::decode(&raw, &roi);
+        let crop = landmarks::crop_points(&raw);
+        let mut pose = landmarks::decode(&raw, &crop, &roi);
         if pose.presence < MIN_PRESENCE {
             return Ok(None);
         }
-        let outline = mask.and_then(|m| {
-            let crop = landmarks::crop_points(&raw);
-            let mid = |a: usize, b: usize| ((crop[a].0 + crop[b].0) / 2.0, (crop[a].1 + crop[b].1) / 2.0);
-            outline::profile(&m, mid(11, 12), mid(23, 24))
+        pose.outline = mask.and_then(|m| {
+            let (shoulder, hip) = landmarks::trunk_line(|i| crop[i]);
+            outline::profile(&m, shoulder, hip)
         });
-        Ok(Some((pose, outline)))
+        Ok(Some(pose))
     }
 
     fn detect(&mut self, frame: &Mat, bar: Option<(f64, f64)>) -> Result<Option<Detection>> {
@@ -141,17 +135,13 @@ impl BodyTracker {
     }
 
     pub fn finish(self) -> RawBodyTrack {
-        RawBodyTrack { frames: self.frames, outlines: self.outlines, detector_runs: self.detector_runs }
+        RawBodyTrack { frames: self.frames, detector_runs: self.detector_runs }
     }
 }
 
 /// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
 fn trunk_lean_deg(pose: &PoseFrame) -> f64 {
-    let mid = |a: usize, b: usize| {
-        let (p, q) = (pose.points[a], pose.points[b]);
-        ((p.x + q.x) / 2.0, (p.y + q.y) / 2.0)
-    };
-    let (s, h) = (mid(11, 12), mid(23, 24));
+    let (s, h) = landmarks::trunk_line(|i| (pose.points[i].x, pose.points[i].y));
     (s.0 - h.0).abs().atan2(h.1 - s.1).to_degrees()
 }
 
@@ -180,7 +170,7 @@ mod tests {
         for (i, (x, y)) in [(11, shoulder), (12, shoulder), (23, hip), (24, hip)] {
             points[i] = Landmark { x, y, visibility: 1.0, presence: 1.0 };
         }
-        PoseFrame { points, next_centre: hip, next_scale: shoulder, presence: 1.0 }
+        PoseFrame { points, next_centre: hip, next_scale: shoulder, presence: 1.0, outline: None }
     }
 
     #[test]
