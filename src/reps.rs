@@ -17,6 +17,10 @@ pub const LOCKOUT_BAND_CM: f64 = 0.5;
 pub const MIN_ROM_CM: f64 = 12.0;
 /// Bar speed below which the bar counts as still, in cm/s.
 pub const STILL_SPEED_CM_S: f64 = 4.0;
+/// A bar that rises more than this within `START_RISE_S` of the video's first frame was
+/// already being pulled (a pull moves at 20-80 cm/s; a resting bar's read wanders by mm).
+const START_RISE_CM: f64 = 1.5;
+const START_RISE_S: f64 = 0.25;
 
 /// One rep's key frames (indices into the video's frames).
 #[derive(Debug, Clone, PartialEq)]
@@ -75,7 +79,7 @@ pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
         }
         let liftoff = liftoff_frame(&h, rest_cm, top).max(bottom + 1).min(top);
         let lockout = lockout_frame(&h, top_cm, liftoff, top);
-        let moving_at_start = bottom == first_present(&h).unwrap_or(0) && speed(&height, bottom) > STILL_SPEED_CM_S;
+        let moving_at_start = bottom == first_present(&h).unwrap_or(0) && rising_from(&h, bottom, fps);
         if moving_at_start {
             partial.push(Partial::StartsMidPull { top });
             prev_end = top;
@@ -135,6 +139,18 @@ fn argmax(h: &[Option<f64>], from: usize, to: usize) -> Option<usize> {
 
 fn argmin(h: &[Option<f64>], from: usize, to: usize) -> Option<usize> {
     (from..to.min(h.len())).filter(|&i| h[i].is_some()).min_by(|&a, &b| h[a].unwrap().total_cmp(&h[b].unwrap()))
+}
+
+/// Whether the bar climbs out of frame `i` at once: more than `START_RISE_CM` within
+/// `START_RISE_S`. Decided on distance, not on the speed fitted at the video's first frame,
+/// which a one-sided fit over shake and noise can put above the still speed on a resting bar.
+fn rising_from(h: &[Option<f64>], i: usize, fps: f64) -> bool {
+    let later = i + (START_RISE_S * fps).round() as usize;
+    match (h.get(i).copied().flatten(), h.get(later).copied().flatten()) {
+        (Some(a), Some(b)) => b - a > START_RISE_CM,
+        // Too short to tell: a video this short holds no rep anyway.
+        _ => false,
+    }
 }
 
 fn first_present(h: &[Option<f64>]) -> Option<usize> {
@@ -258,6 +274,21 @@ mod tests {
         let split = split_reps(&cut, 30.0);
         assert!(split.reps.is_empty());
         assert!(matches!(split.partial[..], [Partial::StartsMidPull { .. }]));
+    }
+
+    #[test]
+    fn a_bar_resting_at_the_first_frame_is_not_a_pull_under_way() {
+        let (h, _) = synthetic_set(2, 60.0);
+        // Start just before the first lift-off, the resting bar read with a wobble whose
+        // one-sided speed at frame 0 is above the still speed.
+        let first_rise = h.windows(2).position(|w| w[1].unwrap() > w[0].unwrap()).unwrap();
+        let mut cut: Vec<Option<f64>> = h[first_rise.saturating_sub(30)..].to_vec();
+        for (i, v) in cut.iter_mut().take(5).enumerate() {
+            *v = v.map(|y| y - 0.25 * (5 - i) as f64);
+        }
+        let split = split_reps(&cut, 60.0);
+        assert!(split.partial.is_empty(), "{:?}", split.partial);
+        assert_eq!(split.reps.len(), 2);
     }
 
     #[test]
