@@ -230,8 +230,8 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
         None => Vec::new(),
     };
     let bar = bar.finish(&hands)?;
-    let body = raw_body.map(|raw| post::finish(raw, &bar.obs, meta.fps));
     let camera = camera.finish();
+    let body = raw_body.map(|raw| post::finish(raw, &bar.obs, meta.fps, &camera));
     times.finish = finishing.elapsed();
     Ok(Tracks { meta, frame_count, bar, body, camera, times })
 }

@@ -16,6 +16,7 @@ use super::RawBodyTrack;
 use crate::schema::{Body, Facing};
 use crate::signal;
 use crate::track::bar::plate::PlateObs;
+use crate::track::camera::CameraMotion;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -79,7 +80,8 @@ pub struct BodyTrack {
     /// Near-side points per frame in OpenCV pixel coordinates; conf 0 marks a point that was
     /// hidden and carried or rebuilt.
     pub points: Vec<Option<Body>>,
-    /// Where the near foot stands (heel, toe, ankle) when it was ever seen.
+    /// Where the near foot stands (heel, toe, ankle) when it was ever seen, in the first
+    /// frame's coordinates.
     pub foot: Option<FootPosition>,
     pub repairs: Repairs,
     pub raw: RawBodyTrack,
@@ -95,7 +97,9 @@ pub struct FootPosition {
 /// Working copy of one near-side point per frame: (x, y, conf).
 type Series = Vec<Option<[f64; 3]>>;
 
-pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64) -> BodyTrack {
+/// `camera` maps each frame into the first frame's coordinates: the standing foot is found
+/// there (a shaken camera moves it in the picture) and put back into each frame's own.
+pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &CameraMotion) -> BodyTrack {
     let near = near_side(&raw.frames);
     let sp = near.points();
     let facing = facing(&raw.frames, sp);
@@ -111,15 +115,16 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64) -> BodyTr
     };
     let seen = |s: &Series, i: usize| s[i].is_some_and(|p| p[2] >= 0.5) && !covered(s, i);
 
-    let foot = foot_position(&ankle, &heel, &toe, &seen, &mut repairs);
+    let foot = foot_position(&ankle, &heel, &toe, &seen, camera, &mut repairs);
     let (hip, mut knee) = pick_hip_knee(&raw.frames, foot.map(|f| f.ankle), person_height(&raw.frames));
     let shin = segment_length(&knee, &ankle, |i| seen(&knee, i) && seen(&ankle, i));
     let thigh = segment_length(&hip, &knee, |i| seen(&knee, i) && hip[i].is_some_and(|p| p[2] >= 0.5));
     if let Some(foot) = foot {
         let wander = FOOT_WANDER * shin.unwrap_or(0.25 * person_height(&raw.frames));
-        repairs.ankle_replaced += carry_foot(&mut ankle, foot.ankle, wander, &seen);
-        carry_foot(&mut heel, foot.heel, wander, &seen);
-        carry_foot(&mut toe, foot.toe, wander, &seen);
+        let in_frame = |at: (f64, f64)| move |i: usize| camera.unsteady(i, at.0, at.1);
+        repairs.ankle_replaced += carry_foot(&mut ankle, in_frame(foot.ankle), wander, &seen);
+        carry_foot(&mut heel, in_frame(foot.heel), wander, &seen);
+        carry_foot(&mut toe, in_frame(foot.toe), wander, &seen);
     }
     if let (Some(thigh), Some(shin)) = (thigh, shin) {
         let hidden: Vec<bool> = (0..knee.len()).map(|i| !seen(&knee, i)).collect();
@@ -263,13 +268,15 @@ fn median_xy(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
     Some((signal::median(&mut xs)?, signal::median(&mut ys)?))
 }
 
-/// Where the foot stands: the median of its points over the frames it is seen clear of the
-/// plate. At least a few such frames are needed (lockout usually gives plenty).
+/// Where the foot stands, in the first frame's coordinates: the median of its points over the
+/// frames it is seen clear of the plate. At least a few such frames are needed (lockout
+/// usually gives plenty).
 fn foot_position(
     ankle: &Series,
     heel: &Series,
     toe: &Series,
     seen: &dyn Fn(&Series, usize) -> bool,
+    camera: &CameraMotion,
     repairs: &mut Repairs,
 ) -> Option<FootPosition> {
     let frames: Vec<usize> = (0..ankle.len()).filter(|&i| seen(ankle, i) && seen(heel, i) && seen(toe, i)).collect();
@@ -277,7 +284,7 @@ fn foot_position(
     if frames.len() < 3 {
         return None;
     }
-    let at = |s: &Series| median_xy(frames.iter().map(|&i| (s[i].unwrap()[0], s[i].unwrap()[1])));
+    let at = |s: &Series| median_xy(frames.iter().map(|&i| camera.steady(i, s[i].unwrap()[0], s[i].unwrap()[1])));
     Some(FootPosition { heel: at(heel)?, toe: at(toe)?, ankle: at(ankle)? })
 }
 
@@ -294,15 +301,21 @@ fn segment_length(a: &Series, b: &Series, usable: impl Fn(usize) -> bool) -> Opt
 
 /// Replaces a foot point that is hidden or has wandered off the standing foot; returns how
 /// many frames were replaced.
-fn carry_foot(s: &mut Series, at: (f64, f64), wander: f64, seen: &dyn Fn(&Series, usize) -> bool) -> usize {
+fn carry_foot(
+    s: &mut Series,
+    at: impl Fn(usize) -> (f64, f64),
+    wander: f64,
+    seen: &dyn Fn(&Series, usize) -> bool,
+) -> usize {
     let replace: Vec<usize> = (0..s.len())
         .filter(|&i| match s[i] {
             None => false,
-            Some(p) => !seen(s, i) || (p[0] - at.0).hypot(p[1] - at.1) > wander,
+            Some(p) => !seen(s, i) || (p[0] - at(i).0).hypot(p[1] - at(i).1) > wander,
         })
         .collect();
     for &i in &replace {
-        s[i] = Some([at.0, at.1, 0.0]);
+        let (x, y) = at(i);
+        s[i] = Some([x, y, 0.0]);
     }
     replace.len()
 }
@@ -414,7 +427,7 @@ mod tests {
         s[3] = Some([360.0, 450.0, 0.95]);
         s[4] = Some([362.0, 452.0, 0.95]);
         let seen = |s: &Series, i: usize| s[i].is_some_and(|p| (p[0] - 360.0).hypot(p[1] - 450.0) > 40.0);
-        let n = carry_foot(&mut s, (300.0, 500.0), 30.0, &seen);
+        let n = carry_foot(&mut s, |_| (300.0, 500.0), 30.0, &seen);
         assert_eq!(n, 2);
         assert_eq!(s[3], Some([300.0, 500.0, 0.0]));
     }
