@@ -1,5 +1,5 @@
 //! How fast each stage of the pipeline runs, on a 1080p and a 720p clip rendered on the fly
-//! (`formcheck::render`, cached in target/bench-data/), plus two micro-benchmarks of the
+//! (`formcheck::render`, cached in target/bench-data/), plus micro-benchmarks of the
 //! per-frame kernels. Criterion prints frames/s (throughput = frames) for the clip stages.
 //!
 //!     cargo bench --bench stages
@@ -14,6 +14,7 @@ use formcheck::track::bar::{BarOptions, BarTracker};
 use formcheck::track::body::crop::{InputBuffers, Roi};
 use formcheck::track::body::engine::{LandmarkModel, OrtEngine};
 use formcheck::track::body::BodyTracker;
+use formcheck::track::camera::CameraTracker;
 use formcheck::track::image::ImageView;
 use formcheck::track::FrameImages;
 use formcheck::video::Video;
@@ -219,6 +220,29 @@ fn micro(c: &mut Criterion, clip: &Clip) {
         b.iter(|| {
             buffers.fill_landmark_input(black_box(&frame), &roi).unwrap();
             black_box(&buffers.landmark);
+        })
+    });
+
+    // Camera motion: the background followed against the key frame and aligned densely, per
+    // frame, on 30 grey frames of the clip (the lifter masked out as in `analyze`).
+    let grey: Vec<Mat> = first_frames(&clip.path, 30)
+        .iter()
+        .map(|f| {
+            let mut g = Mat::default();
+            imgproc::cvt_color(f, &mut g, imgproc::COLOR_BGR2GRAY, 0).unwrap();
+            g
+        })
+        .collect();
+    let lifter =
+        [opencv::core::Rect::new(grey[0].cols() / 3, grey[0].rows() / 5, grey[0].cols() / 3, grey[0].rows() * 4 / 5)];
+    g.throughput(Throughput::Elements(grey.len() as u64));
+    g.bench_function(format!("camera_push/{}", clip.label), |b| {
+        b.iter(|| {
+            let mut camera = CameraTracker::default();
+            for f in &grey {
+                camera.push(black_box(f), &lifter).unwrap();
+            }
+            black_box(camera.finish())
         })
     });
     g.finish();

@@ -23,6 +23,9 @@ const MIN_INLIERS: i32 = 25;
 /// The dense alignment runs on a copy this wide: as precise as 480 on shaken renders (0.6 px
 /// median against the truth), at half the cost.
 const ECC_WIDTH: f64 = 360.0;
+/// Motion against the key frame under this (px, as `Similarity::shift`) is taken as a still
+/// camera without the dense fit.
+const STILL_PX: f64 = 0.5;
 /// Below this correlation between the aligned background and the key frame's, the dense
 /// fit is not trusted (a steady background aligns at 0.99 and above).
 const MIN_ECC_CORRELATION: f64 = 0.8;
@@ -133,10 +136,14 @@ impl CameraTracker {
             return self.take_key(Similarity::IDENTITY);
         };
         let corners = self.fit_to_key()?;
+        // A camera the corners find still (a tripod) needs no dense fit: it is the costly
+        // part, and the corners' fit against the key frame does not drift.
+        let still = corners.filter(|c| self.full_resolution(c).shift() < STILL_PX);
         let guess = corners.or(self.last_to_key);
-        let refined = match guess {
-            Some(g) => self.refine(&g)?,
-            None => None,
+        let refined = match (still, guess) {
+            (Some(c), _) => Some(c),
+            (None, Some(g)) => self.refine(&g)?,
+            (None, None) => None,
         };
         // The dense fit where it converged, else the corners' fit.
         let to_key = refined.or(corners);
