@@ -74,8 +74,10 @@ impl Similarity {
 /// Corners are followed from a key frame, not from frame to frame: a chain of per-frame
 /// fits adds up its small errors (on a rendered set with 4 px of shake they had wandered 14
 /// px by the end, enough to fake 5 cm of bar drift), while each fit against the key frame
-/// errs on its own. A new key frame is taken only when too few of the key's corners are
-/// still followed (the camera panned, or the lifter covers them).
+/// errs on its own. The corners give the guess; a dense alignment of the masked background
+/// (ECC) gives the fit, except while the corners find the camera still. A new key frame is
+/// taken only when the dense fit fails (the camera panned away, or the lifter covers the
+/// background).
 pub struct CameraTracker {
     scale: f64,
     key: Mat,
@@ -170,6 +172,8 @@ impl CameraTracker {
     fn take_key(&mut self, to_first: Similarity) -> Result<()> {
         std::mem::swap(&mut self.key, &mut self.small);
         self.key_to_first = to_first;
+        // This frame is the key: the next frame's search starts from no motion.
+        self.last_to_key = Some(Similarity::IDENTITY);
         self.find_corners()?;
         self.last_seen = self.key_points.clone();
         let width = ECC_WIDTH.min(self.key.cols() as f64);
@@ -188,7 +192,8 @@ impl CameraTracker {
         if self.key_points.len() < MIN_INLIERS as usize {
             return Ok(None);
         }
-        let mut next = self.last_seen.clone();
+        // Every path after this fit sets `last_seen` again (predicted, or a new key's corners).
+        let mut next = std::mem::take(&mut self.last_seen);
         let mut status = Vector::<u8>::new();
         let mut err = Vector::<f32>::new();
         let criteria = TermCriteria::new(opencv::core::TermCriteria_COUNT | opencv::core::TermCriteria_EPS, 20, 0.03)

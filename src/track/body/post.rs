@@ -116,12 +116,15 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
     let seen = |s: &Series, i: usize| s[i].is_some_and(|p| p[2] >= 0.5) && !covered(s, i);
 
     let foot = foot_position(&ankle, &heel, &toe, &seen, camera, &mut repairs);
-    let (hip, mut knee) = pick_hip_knee(&raw.frames, foot.map(|f| f.ankle), person_height(&raw.frames));
+    // The standing foot, found in the first frame's coordinates, where frame `i` shows it.
+    let in_frame = |at: (f64, f64)| move |i: usize| camera.unsteady(i, at.0, at.1);
+    let ankle_in_frame = foot.map(|f| in_frame(f.ankle));
+    let ankle_in_frame = ankle_in_frame.as_ref().map(|f| f as &dyn Fn(usize) -> (f64, f64));
+    let (hip, mut knee) = pick_hip_knee(&raw.frames, ankle_in_frame, person_height(&raw.frames));
     let shin = segment_length(&knee, &ankle, |i| seen(&knee, i) && seen(&ankle, i));
     let thigh = segment_length(&hip, &knee, |i| seen(&knee, i) && hip[i].is_some_and(|p| p[2] >= 0.5));
     if let Some(foot) = foot {
         let wander = FOOT_WANDER * shin.unwrap_or(0.25 * person_height(&raw.frames));
-        let in_frame = |at: (f64, f64)| move |i: usize| camera.unsteady(i, at.0, at.1);
         repairs.ankle_replaced += carry_foot(&mut ankle, in_frame(foot.ankle), wander, &seen);
         carry_foot(&mut heel, in_frame(foot.heel), wander, &seen);
         carry_foot(&mut toe, in_frame(foot.toe), wander, &seen);
@@ -164,27 +167,35 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
 /// thigh and shin their usual length. Seen from the side, both hips and both knees project to
 /// nearly the same place, but the network often swaps or misplaces one side, and which side
 /// it gets right changes through the lift (at lockout the near hip is behind the plate).
-fn pick_hip_knee(frames: &[Option<PoseFrame>], ankle: Option<(f64, f64)>, height: f64) -> (Series, Series) {
+fn pick_hip_knee(
+    frames: &[Option<PoseFrame>],
+    ankle: Option<&dyn Fn(usize) -> (f64, f64)>,
+    height: f64,
+) -> (Series, Series) {
     let close = 0.06 * height;
     let d = |a: &Landmark, b: &Landmark| (a.x - b.x).hypot(a.y - b.y);
     // Usual lengths from the frames where both sides agree: there both are likely right.
-    let agree: Vec<&PoseFrame> = frames
+    let agree: Vec<(usize, &PoseFrame)> = frames
         .iter()
-        .flatten()
-        .filter(|f| {
+        .enumerate()
+        .filter_map(|(i, f)| f.as_ref().map(|f| (i, f)))
+        .filter(|(_, f)| {
             d(&f.points[LEFT.hip], &f.points[RIGHT.hip]) < close
                 && d(&f.points[LEFT.knee], &f.points[RIGHT.knee]) < close
         })
         .collect();
     let mut thighs: Vec<f64> = agree
         .iter()
-        .map(|f| 0.5 * (d(&f.points[LEFT.hip], &f.points[LEFT.knee]) + d(&f.points[RIGHT.hip], &f.points[RIGHT.knee])))
+        .map(|(_, f)| {
+            0.5 * (d(&f.points[LEFT.hip], &f.points[LEFT.knee]) + d(&f.points[RIGHT.hip], &f.points[RIGHT.knee]))
+        })
         .collect();
     let thigh = if thighs.len() >= 5 { signal::median(&mut thighs) } else { None };
     let mut shins: Vec<f64> = match ankle {
-        Some(a) => agree
+        Some(ankle) => agree
             .iter()
-            .map(|f| {
+            .map(|&(i, f)| {
+                let a = ankle(i);
                 let k = &f.points;
                 let kx = 0.5 * (k[LEFT.knee].x + k[RIGHT.knee].x);
                 let ky = 0.5 * (k[LEFT.knee].y + k[RIGHT.knee].y);
@@ -196,13 +207,14 @@ fn pick_hip_knee(frames: &[Option<PoseFrame>], ankle: Option<(f64, f64)>, height
     let shin = if shins.len() >= 5 { signal::median(&mut shins) } else { None };
     let mut hip = Vec::with_capacity(frames.len());
     let mut knee = Vec::with_capacity(frames.len());
-    for f in frames {
+    for (i, f) in frames.iter().enumerate() {
         let Some(f) = f else {
             hip.push(None);
             knee.push(None);
             continue;
         };
         let p = &f.points;
+        let a = ankle.map(|ankle| ankle(i));
         let mut best = (f64::MAX, LEFT.hip, LEFT.knee);
         for h in [LEFT.hip, RIGHT.hip] {
             for k in [LEFT.knee, RIGHT.knee] {
@@ -210,7 +222,7 @@ fn pick_hip_knee(frames: &[Option<PoseFrame>], ankle: Option<(f64, f64)>, height
                 if let Some(t) = thigh {
                     cost += (d(&p[h], &p[k]) / t - 1.0).abs();
                 }
-                if let (Some(sl), Some(a)) = (shin, ankle) {
+                if let (Some(sl), Some(a)) = (shin, a) {
                     cost += ((p[k].x - a.0).hypot(p[k].y - a.1) / sl - 1.0).abs();
                 }
                 if cost < best.0 {
@@ -310,7 +322,10 @@ fn carry_foot(
     let replace: Vec<usize> = (0..s.len())
         .filter(|&i| match s[i] {
             None => false,
-            Some(p) => !seen(s, i) || (p[0] - at(i).0).hypot(p[1] - at(i).1) > wander,
+            Some(p) => {
+                let (x, y) = at(i);
+                !seen(s, i) || (p[0] - x).hypot(p[1] - y) > wander
+            }
         })
         .collect();
     for &i in &replace {
