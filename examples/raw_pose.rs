@@ -1,5 +1,6 @@
-//! Prints the raw (unsmoothed, unrepaired) left and right shoulder, hip and knee the landmark
-//! network gives per frame, as JSON lines: a debugging aid for comparing with MediaPipe.
+//! Prints the raw (unsmoothed, unrepaired) left and right shoulder, hip and knee (`points`) and
+//! ankle, heel and toe (`feet`) the landmark network gives per frame, as JSON lines: a debugging
+//! aid for comparing with MediaPipe and with the renderer's truth.
 //!
 //!     cargo run --release --example raw_pose -- VIDEO [--nudge PX] > raw.jsonl
 //!
@@ -27,7 +28,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .map(|k| [f.points[k].x - 0.5, f.points[k].y - 0.5, f.points[k].visibility])
                 .collect()
         });
-        println!("{}", serde_json::json!({ "i": i, "points": row }));
+        let feet: Option<Vec<[f64; 3]>> = f.as_ref().map(|f| {
+            [LEFT, RIGHT]
+                .iter()
+                .flat_map(|s| [s.ankle, s.heel, s.toe])
+                .map(|k| [f.points[k].x - 0.5, f.points[k].y - 0.5, f.points[k].visibility])
+                .collect()
+        });
+        println!("{}", serde_json::json!({ "i": i, "points": row, "feet": feet }));
     }
     Ok(())
 }

@@ -23,7 +23,7 @@ pub fn locate(foot: Option<FootPosition>, bar_at_setup_px: Option<f64>, cm_per_p
     };
     match (foot, bar_at_setup_px) {
         (Some(f), bar) => {
-            let x = 0.5 * (f.heel.0 + f.toe.0);
+            let x = f.midfoot_x;
             match bar {
                 Some(b) if ((x - b) * cm_per_px).abs() > MAX_FOOT_TO_BAR_CM => from_bar(format!(
                     "The feet were found {:.0} cm from the bar at setup, which is not where a lifter holding the bar stands; mid-foot is taken as the bar's position at setup, so bar drift is measured from where the bar started.",
@@ -44,7 +44,12 @@ mod tests {
     use super::*;
 
     fn foot(heel: f64, toe: f64) -> FootPosition {
-        FootPosition { heel: (heel, 500.0), toe: (toe, 505.0), ankle: (heel + 5.0, 480.0) }
+        FootPosition {
+            heel: (heel, 500.0),
+            toe: (toe, 505.0),
+            ankle: (heel + 5.0, 480.0),
+            midfoot_x: 0.5 * (heel + toe),
+        }
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //!    the bar is low the near plate hides the feet and often the knee, and the network puts
 //!    them on the plate hub, frequently with *high* visibility. Feet do not move during a set
 //!    and shin and thigh keep their length, so: feet are carried from the frames where they
-//!    are seen clear of the plate, and a knee that breaks the segment lengths is rebuilt from
-//!    hip and ankle.
-//! 4. Zero-phase smoothing.
+//!    are seen clear of the plate (either side's points: the network swaps them), and a knee
+//!    that breaks the segment lengths is rebuilt from hip and ankle.
+//! 4. Hip and knee from whichever side's landmark keeps the segment lengths, chosen over the
+//!    whole set so the point does not hop between the two sides.
+//! 5. Zero-phase smoothing.
 
 use super::landmarks::{Landmark, PoseFrame};
 use super::smooth::OneEuro;
@@ -68,7 +70,8 @@ pub struct Repairs {
     pub ankle_replaced: usize,
     /// Frames whose knee was rebuilt from hip, ankle and segment lengths.
     pub knee_rebuilt: usize,
-    /// Frames where the near foot was seen clear of the plate.
+    /// Frames where a foot (either side's points) was seen clear of the plate where the foot
+    /// stands.
     pub feet_seen: usize,
 }
 
@@ -92,6 +95,28 @@ pub struct FootPosition {
     pub heel: (f64, f64),
     pub toe: (f64, f64),
     pub ankle: (f64, f64),
+    /// The mid-foot line's x: see [`midfoot_x`].
+    pub midfoot_x: f64,
+}
+
+/// How far mid-foot stands ahead of the ankle bone, in shin lengths (knee to ankle). Foot
+/// length is about 0.152 of stature and the shin 0.246 (Drillis and Contini's segment
+/// proportions); the ankle bone sits about a quarter of the foot from the heel, so mid-foot
+/// is about 0.04 of stature, 0.163 shins, ahead of it (a shoe adds about as much at the heel
+/// as at the toe).
+const MIDFOOT_AHEAD_OF_ANKLE: f64 = 0.163;
+
+/// The mid-foot line's x: the mean of the heel-toe midpoint and the point the body's
+/// proportions put ahead of the ankle. The network's heel and toe points sit inside the shoe
+/// by different amounts from clip to clip (its foot is 5-11 cm short on the renders), while
+/// its ankle is steady; the two estimates err independently, and their mean halves the
+/// spread (docs/accuracy.md). Without a shin length or a facing it is the heel-toe midpoint.
+fn midfoot_x(foot: &FootPosition, shin: Option<f64>, facing: Option<Facing>) -> f64 {
+    let between = 0.5 * (foot.heel.0 + foot.toe.0);
+    match (shin, facing) {
+        (Some(shin), Some(f)) => 0.5 * (between + foot.ankle.0 + f.sign() * MIDFOOT_AHEAD_OF_ANKLE * shin),
+        _ => between,
+    }
 }
 
 /// Working copy of one near-side point per frame: (x, y, conf).
@@ -107,21 +132,31 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
     let (mut ankle, mut heel, mut toe) = (series(sp.ankle), series(sp.heel), series(sp.toe));
     let mut repairs = Repairs::default();
 
-    let covered = |s: &Series, i: usize| -> bool {
-        match (s[i], plate.get(i).copied().flatten()) {
-            (Some(p), Some(o)) => (p[0] - o.ellipse.cx).hypot(p[1] - o.ellipse.cy) < PLATE_COVER * o.ellipse.major(),
-            _ => false,
-        }
+    let under_plate = |i: usize, x: f64, y: f64| -> bool {
+        plate
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|o| (x - o.ellipse.cx).hypot(y - o.ellipse.cy) < PLATE_COVER * o.ellipse.major())
     };
-    let seen = |s: &Series, i: usize| s[i].is_some_and(|p| p[2] >= 0.5) && !covered(s, i);
+    let seen = |s: &Series, i: usize| s[i].is_some_and(|p| p[2] >= 0.5 && !under_plate(i, p[0], p[1]));
 
-    let foot = foot_position(&ankle, &heel, &toe, &seen, camera, &mut repairs);
+    let foot = foot_position(&raw.frames, &|i, l| under_plate(i, l.x, l.y), camera, &mut repairs);
     // The standing foot, found in the first frame's coordinates, where frame `i` shows it.
     let in_frame = |at: (f64, f64)| move |i: usize| camera.unsteady(i, at.0, at.1);
     let ankle_in_frame = foot.map(|f| in_frame(f.ankle));
     let ankle_in_frame = ankle_in_frame.as_ref().map(|f| f as &dyn Fn(usize) -> (f64, f64));
     let (hip, mut knee) = pick_hip_knee(&raw.frames, ankle_in_frame, person_height(&raw.frames));
-    let shin = segment_length(&knee, &ankle, |i| seen(&knee, i) && seen(&ankle, i));
+    // The shin ends at the standing foot's ankle when there is one: the near ankle's own
+    // point is the one the network most often puts on the shin or the plate.
+    let shin = match foot {
+        Some(f) => {
+            let standing: Series =
+                (0..ankle.len()).map(|i| ankle[i].map(|_| in_frame(f.ankle)(i)).map(|(x, y)| [x, y, 1.0])).collect();
+            segment_length(&knee, &standing, |i| seen(&knee, i))
+        }
+        None => segment_length(&knee, &ankle, |i| seen(&knee, i) && seen(&ankle, i)),
+    };
     let thigh = segment_length(&hip, &knee, |i| seen(&knee, i) && hip[i].is_some_and(|p| p[2] >= 0.5));
     if let Some(foot) = foot {
         let wander = FOOT_WANDER * shin.unwrap_or(0.25 * person_height(&raw.frames));
@@ -159,6 +194,7 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
         heel: (f.heel.0 - 0.5, f.heel.1 - 0.5),
         toe: (f.toe.0 - 0.5, f.toe.1 - 0.5),
         ankle: (f.ankle.0 - 0.5, f.ankle.1 - 0.5),
+        midfoot_x: midfoot_x(&f, shin, facing) - 0.5,
     });
     BodyTrack { near, facing, points, foot, repairs, raw }
 }
@@ -205,19 +241,14 @@ fn pick_hip_knee(
         None => Vec::new(),
     };
     let shin = if shins.len() >= 5 { signal::median(&mut shins) } else { None };
-    let mut hip = Vec::with_capacity(frames.len());
-    let mut knee = Vec::with_capacity(frames.len());
-    for (i, f) in frames.iter().enumerate() {
-        let Some(f) = f else {
-            hip.push(None);
-            knee.push(None);
-            continue;
-        };
-        let p = &f.points;
-        let a = ankle.map(|ankle| ankle(i));
-        let mut best = (f64::MAX, LEFT.hip, LEFT.knee);
-        for h in [LEFT.hip, RIGHT.hip] {
-            for k in [LEFT.knee, RIGHT.knee] {
+    let choices = [(LEFT.hip, LEFT.knee), (LEFT.hip, RIGHT.knee), (RIGHT.hip, LEFT.knee), (RIGHT.hip, RIGHT.knee)];
+    let costs: Vec<Option<[f64; 4]>> = frames
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let p = &f.as_ref()?.points;
+            let a = ankle.map(|ankle| ankle(i));
+            Some(choices.map(|(h, k)| {
                 let mut cost = 0.3 * (2.0 - p[h].visibility - p[k].visibility);
                 if let Some(t) = thigh {
                     cost += (d(&p[h], &p[k]) / t - 1.0).abs();
@@ -225,15 +256,60 @@ fn pick_hip_knee(
                 if let (Some(sl), Some(a)) = (shin, a) {
                     cost += ((p[k].x - a.0).hypot(p[k].y - a.1) / sl - 1.0).abs();
                 }
-                if cost < best.0 {
-                    best = (cost, h, k);
-                }
-            }
+                cost
+            }))
+        })
+        .collect();
+    let path = steadiest_choices(&costs, |a, b| {
+        let hip = if choices[a].0 != choices[b].0 { HIP_SWITCH_COST } else { 0.0 };
+        hip + if choices[a].1 != choices[b].1 { KNEE_SWITCH_COST } else { 0.0 }
+    });
+    frames
+        .iter()
+        .zip(path)
+        .map(|(f, c)| match f {
+            Some(f) => (Some(point(&f.points[choices[c].0])), Some(point(&f.points[choices[c].1]))),
+            None => (None, None),
+        })
+        .unzip()
+}
+
+/// Costs of switching the knee or the hip from one side's landmark to the other's. The two
+/// sides' points often sit a few centimetres apart, so a switch is a jump of the point. The
+/// per-frame costs are shares of a segment length (0.05-0.3 between the choices), so a knee
+/// switch needs the other side to fit clearly better for several frames. The hip's switch
+/// costs more: nothing but the thigh length tells the two hips apart, and a hip that jumps
+/// near lift-off reads as hips rising before the bar.
+const KNEE_SWITCH_COST: f64 = 0.5;
+const HIP_SWITCH_COST: f64 = 3.0;
+
+/// The sequence of choices (indices into each frame's costs) with the least total cost plus
+/// switching cost (Viterbi). Frames without costs keep the choice.
+fn steadiest_choices<const N: usize>(costs: &[Option<[f64; N]>], switch: impl Fn(usize, usize) -> f64) -> Vec<usize> {
+    let mut total = [0.0; N];
+    let mut came_from: Vec<[usize; N]> = Vec::with_capacity(costs.len());
+    for c in costs {
+        let Some(c) = c else {
+            came_from.push(std::array::from_fn(|j| j));
+            continue;
+        };
+        let mut next = [0.0; N];
+        let mut from = [0; N];
+        for j in 0..N {
+            let (best, cost) =
+                (0..N).map(|i| (i, total[i] + switch(i, j))).min_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((j, 0.0));
+            (next[j], from[j]) = (cost + c[j], best);
         }
-        hip.push(Some(point(&p[best.1])));
-        knee.push(Some(point(&p[best.2])));
+        total = next;
+        came_from.push(from);
     }
-    (hip, knee)
+    let mut at = (0..N).min_by(|&a, &b| total[a].total_cmp(&total[b])).unwrap_or(0);
+    let mut path = vec![0; costs.len()];
+    for (i, from) in came_from.iter().enumerate().rev() {
+        path[i] = at;
+        at = from[at];
+    }
+    path
 }
 
 fn point(l: &Landmark) -> [f64; 3] {
@@ -280,24 +356,71 @@ fn median_xy(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
     Some((signal::median(&mut xs)?, signal::median(&mut ys)?))
 }
 
-/// Where the foot stands, in the first frame's coordinates: the median of its points over the
-/// frames it is seen clear of the plate. At least a few such frames are needed (lockout
-/// usually gives plenty).
+/// One frame's reading of one side's foot (ankle, heel, toe) in the first frame's
+/// coordinates, weighted by the network's least sure visibility of the three.
+struct FootReading {
+    frame: usize,
+    points: [(f64, f64); 3],
+    weight: f64,
+}
+
+/// Readings within this share of the person's height of each other agree on the foot.
+const FOOT_AGREEMENT: f64 = 0.04;
+/// Consensus candidates tried at most (evenly spaced); support is still counted over all.
+const FOOT_CANDIDATES: usize = 1500;
+
+/// Where the foot stands, in the first frame's coordinates. Seen from the side both feet
+/// stand at nearly the same place in the picture, and the network often swaps them: at
+/// lockout it regularly puts the near foot on the shin with high visibility while the far
+/// side's points sit on the shoe. So the readings of both sides, clear of the plate, are
+/// pooled, and the place most of them agree on wins; the foot is the median of the readings
+/// there. At least a few agreeing frames are needed (lockout usually gives plenty).
 fn foot_position(
-    ankle: &Series,
-    heel: &Series,
-    toe: &Series,
-    seen: &dyn Fn(&Series, usize) -> bool,
+    frames: &[Option<PoseFrame>],
+    hidden: &dyn Fn(usize, &Landmark) -> bool,
     camera: &CameraMotion,
     repairs: &mut Repairs,
 ) -> Option<FootPosition> {
-    let frames: Vec<usize> = (0..ankle.len()).filter(|&i| seen(ankle, i) && seen(heel, i) && seen(toe, i)).collect();
-    repairs.feet_seen = frames.len();
-    if frames.len() < 3 {
+    let readings = foot_readings(frames, hidden, camera);
+    let radius = FOOT_AGREEMENT * person_height(frames);
+    let agree = |a: &FootReading, b: &FootReading| {
+        a.points.iter().zip(&b.points).all(|(p, q)| (p.0 - q.0).hypot(p.1 - q.1) < radius)
+    };
+    let support = |c: &FootReading| readings.iter().filter(|r| agree(c, r)).map(|r| r.weight).sum::<f64>();
+    let stride = readings.len().div_ceil(FOOT_CANDIDATES).max(1);
+    let best = readings.iter().step_by(stride).max_by(|a, b| support(a).total_cmp(&support(b)))?;
+    let inliers: Vec<&FootReading> = readings.iter().filter(|r| agree(best, r)).collect();
+    let mut agreeing_frames: Vec<usize> = inliers.iter().map(|r| r.frame).collect();
+    agreeing_frames.dedup();
+    repairs.feet_seen = agreeing_frames.len();
+    if agreeing_frames.len() < 3 {
         return None;
     }
-    let at = |s: &Series| median_xy(frames.iter().map(|&i| camera.steady(i, s[i].unwrap()[0], s[i].unwrap()[1])));
-    Some(FootPosition { heel: at(heel)?, toe: at(toe)?, ankle: at(ankle)? })
+    let at = |k: usize| median_xy(inliers.iter().map(|r| r.points[k]));
+    let (ankle, heel, toe) = (at(0)?, at(1)?, at(2)?);
+    Some(FootPosition { ankle, heel, toe, midfoot_x: 0.5 * (heel.0 + toe.0) })
+}
+
+/// Every side's foot the network is fairly sure of and the plate does not cover.
+fn foot_readings(
+    frames: &[Option<PoseFrame>],
+    hidden: &dyn Fn(usize, &Landmark) -> bool,
+    camera: &CameraMotion,
+) -> Vec<FootReading> {
+    let mut readings = Vec::new();
+    for (i, f) in frames.iter().enumerate() {
+        let Some(f) = f else { continue };
+        for sp in [LEFT, RIGHT] {
+            let marks = [&f.points[sp.ankle], &f.points[sp.heel], &f.points[sp.toe]];
+            let weight = marks.iter().map(|l| l.visibility).fold(f64::MAX, f64::min);
+            if weight < 0.5 || marks.iter().any(|l| hidden(i, l)) {
+                continue;
+            }
+            let points = marks.map(|l| camera.steady(i, l.x, l.y));
+            readings.push(FootReading { frame: i, points, weight });
+        }
+    }
+    readings
 }
 
 fn segment_length(a: &Series, b: &Series, usable: impl Fn(usize) -> bool) -> Option<f64> {
@@ -433,6 +556,45 @@ mod tests {
         assert!(k.0 > 80.0, "knee should be in front: {k:?}");
         let back = two_link_knee((100.0, 500.0), (60.0, 300.0), 110.0, 110.0, -1.0).unwrap();
         assert!(back.0 < k.0);
+    }
+
+    fn frame_with_feet(near: (f64, f64), far: (f64, f64)) -> Option<PoseFrame> {
+        let mark = |x: f64, y: f64| Landmark { x, y, visibility: 0.9, presence: 0.9 };
+        // The other points at the top of the picture make the person 500 px tall.
+        let mut points = [mark(0.0, 0.0); crate::track::body::landmarks::POSE_POINTS];
+        for (sp, (x, y)) in [(LEFT, near), (RIGHT, far)] {
+            points[sp.ankle] = mark(x, y - 20.0);
+            points[sp.heel] = mark(x - 10.0, y);
+            points[sp.toe] = mark(x + 40.0, y);
+        }
+        Some(PoseFrame { points, next_centre: (0.0, 0.0), next_scale: (1.0, 1.0), presence: 1.0, outline: None })
+    }
+
+    #[test]
+    fn the_foot_is_where_most_readings_of_either_side_agree() {
+        // At lockout the near side's foot lands on the shin (sure of itself), while the far
+        // side's stays on the shoe; while the bar is low the near side is right.
+        let shoe = (300.0, 500.0);
+        let mut frames: Vec<Option<PoseFrame>> = (0..6).map(|_| frame_with_feet(shoe, (302.0, 501.0))).collect();
+        frames.extend((0..8).map(|_| frame_with_feet((320.0, 380.0), (301.0, 499.0))));
+        let mut repairs = Repairs::default();
+        let foot = foot_position(&frames, &|_, _| false, &CameraMotion::still(frames.len()), &mut repairs).unwrap();
+        assert!((foot.heel.0 - 290.0).abs() < 2.5 && (foot.heel.1 - 500.0).abs() < 2.5, "{foot:?}");
+        assert!((foot.toe.0 - 340.0).abs() < 2.5, "{foot:?}");
+        assert_eq!(repairs.feet_seen, 14);
+    }
+
+    #[test]
+    fn side_choices_do_not_flicker_on_small_differences() {
+        // Choice 1 is slightly better on alternate frames; switching costs more than it gains.
+        let costs: Vec<Option<[f64; 2]>> =
+            (0..10).map(|i| Some(if i % 2 == 0 { [0.1, 0.2] } else { [0.2, 0.15] })).collect();
+        assert_eq!(steadiest_choices(&costs, |a, b| if a == b { 0.0 } else { 0.5 }), vec![0; 10]);
+        // A lasting change of the better side is followed, once.
+        let costs: Vec<Option<[f64; 2]>> =
+            (0..20).map(|i| Some(if i < 10 { [0.1, 0.4] } else { [0.4, 0.1] })).chain([None]).collect();
+        let path = steadiest_choices(&costs, |a, b| if a == b { 0.0 } else { 0.5 });
+        assert_eq!(path, (0..21).map(|i| usize::from(i >= 10)).collect::<Vec<_>>());
     }
 
     #[test]
