@@ -21,6 +21,14 @@ use opencv::core::Mat;
 
 /// Below this presence the crop holds no person and tracking is lost (MediaPipe's value).
 const MIN_PRESENCE: f64 = 0.5;
+/// A suggested crop within this share of its side (and this many radians) of the current one
+/// keeps the current one.
+const CROP_DEAD_BAND: f64 = 0.02;
+const CROP_DEAD_BAND_RAD: f64 = 0.03;
+/// At most this many extra landmark passes on the frame of a fresh detection.
+const SETTLE_PASSES: usize = 6;
+/// A crop that moves less than this share of its side between passes has settled.
+const SETTLED_SHARE: f64 = 0.01;
 
 /// The back outline is read only while the trunk leans at least this far from vertical
 /// (degrees): rounding is judged from the setup through the pull, when the lifter is bent
@@ -86,13 +94,32 @@ impl BodyTracker {
         let pose = match tracked {
             Some(p) => Some(p),
             None => match self.detect(frame, bar)? {
-                Some(d) => self.landmarks_in(frame, &d.roi())?,
+                Some(d) => self.settled_landmarks(frame, d.roi())?,
                 None => None,
             },
         };
-        self.roi = pose.as_ref().map(PoseFrame::next_roi);
+        self.roi = pose.as_ref().map(|p| steady_crop(self.roi, p.next_roi()));
         self.frames.push(pose);
         Ok(())
+    }
+
+    /// The landmarks of a fresh detection, after following the network's own suggested crop
+    /// on the same frame until the crop stops moving. The detector's crop is rough and the
+    /// landmarks depend on the crop: left to settle over the next frames, the points of a
+    /// still lifter drift by a few centimetres for half a second, which reads as hips rising
+    /// during the first setup.
+    fn settled_landmarks(&mut self, frame: &Mat, mut roi: Roi) -> Result<Option<PoseFrame>> {
+        let mut pose = self.landmarks_in(frame, &roi)?;
+        for _ in 0..SETTLE_PASSES {
+            let Some(next) = pose.as_ref().map(PoseFrame::next_roi) else { break };
+            let moved = (next.cx - roi.cx).hypot(next.cy - roi.cy) + (next.side - roi.side).abs();
+            if moved < SETTLED_SHARE * roi.side {
+                break;
+            }
+            roi = next;
+            pose = self.landmarks_in(frame, &roi)?.or(pose);
+        }
+        Ok(pose)
     }
 
     fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<PoseFrame>> {
@@ -140,6 +167,23 @@ impl BodyTracker {
 }
 
 /// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
+/// The crop for the next frame. The network suggests it from its own answer, and the answer
+/// depends on the crop: left free, the crop wanders on a still lifter (a few per cent of its
+/// side over half a second) and the points wander with it, so a still setup reads as hips
+/// rising. Small suggestions are ignored; any real movement moves the crop at once.
+fn steady_crop(current: Option<Roi>, suggested: Roi) -> Roi {
+    match current {
+        Some(c)
+            if (suggested.cx - c.cx).hypot(suggested.cy - c.cy) < CROP_DEAD_BAND * c.side
+                && (suggested.side - c.side).abs() < CROP_DEAD_BAND * c.side
+                && (suggested.rotation - c.rotation).abs() < CROP_DEAD_BAND_RAD =>
+        {
+            c
+        }
+        _ => suggested,
+    }
+}
+
 fn trunk_lean_deg(pose: &PoseFrame) -> f64 {
     let (s, h) = landmarks::trunk_line(|i| (pose.points[i].x, pose.points[i].y));
     (s.0 - h.0).abs().atan2(h.1 - s.1).to_degrees()
@@ -180,5 +224,17 @@ mod tests {
         assert!((trunk_lean_deg(&pose((0.0, 100.0), (100.0, 200.0))) - 45.0).abs() < 1e-9);
         // Bent over past horizontal-ish setups still count as leaning.
         assert!(trunk_lean_deg(&pose((200.0, 190.0), (100.0, 200.0))) > OUTLINE_MIN_LEAN_DEG);
+    }
+
+    #[test]
+    fn the_crop_ignores_small_suggestions_and_follows_real_movement() {
+        let c = Roi { cx: 500.0, cy: 400.0, side: 500.0, rotation: 0.1 };
+        let creep = Roi { cx: 503.0, cy: 398.0, side: 494.0, rotation: 0.11 };
+        assert_eq!(steady_crop(Some(c), creep), c);
+        let moved = Roi { cy: 380.0, ..c };
+        assert_eq!(steady_crop(Some(c), moved), moved);
+        let turned = Roi { rotation: 0.2, ..c };
+        assert_eq!(steady_crop(Some(c), turned), turned);
+        assert_eq!(steady_crop(None, creep), creep);
     }
 }
