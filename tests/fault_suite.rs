@@ -7,6 +7,10 @@
 //! asserts the F1 target, is
 //! `FORMCHECK_SUITE=60 cargo test --release --test fault_suite -- --nocapture`
 //! (see docs/accuracy.md for the last full run).
+//!
+//! Rendering is most of that time. `FORMCHECK_SUITE_CACHE=DIR` keeps the renders in DIR and
+//! reuses one when its spec matches, so a change to the analysis can be rescored in minutes;
+//! empty DIR after changing the renderer (the cache only knows the spec, not the drawing).
 
 mod common;
 
@@ -46,11 +50,12 @@ fn seeds() -> Vec<u64> {
 /// Renders, analyses and scores one seed; returns per-fault counts and a line for the log.
 fn score_seed(seed: u64, dir: &std::path::Path) -> (BTreeMap<&'static str, Counts>, String) {
     let spec = RenderSpec::random(seed);
-    let name = format!("suite{seed}");
-    let truth: Truth = render(&spec, dir, &name).expect("render");
-    let video = dir.join(format!("{name}.mp4"));
+    let cache = std::env::var_os("FORMCHECK_SUITE_CACHE").map(std::path::PathBuf::from);
+    let (truth, video) = rendered(&spec, cache.as_deref().unwrap_or(dir));
     let analysis: Analysis = analyze(&video, &AnalyzeOptions::default(), &mut |_, _| {}).expect("analyze");
-    let _ = std::fs::remove_file(&video);
+    if cache.is_none() {
+        let _ = std::fs::remove_file(&video);
+    }
     let mut counts: BTreeMap<&'static str, Counts> = FAULT_IDS.iter().map(|id| (*id, Counts::default())).collect();
     let mut log = format!("seed {seed:3} {:<48}", describe(&spec));
     if analysis.reps.len() != truth.reps.len() {
@@ -85,6 +90,25 @@ fn score_seed(seed: u64, dir: &std::path::Path) -> (BTreeMap<&'static str, Count
         }
     }
     (counts, log)
+}
+
+/// The render of `spec` in `dir`: reused when `dir` holds one made from the same spec.
+fn rendered(spec: &RenderSpec, dir: &std::path::Path) -> (Truth, std::path::PathBuf) {
+    let name = format!("suite{}", spec.seed);
+    let video = dir.join(format!("{name}.mp4"));
+    let spec_file = dir.join(format!("{name}.spec.json"));
+    let truth_file = dir.join(format!("{name}.truth.json"));
+    let spec_json = serde_json::to_string(spec).unwrap();
+    let cached = std::fs::read_to_string(&spec_file).is_ok_and(|s| s == spec_json) && video.is_file();
+    if let (true, Ok(text)) = (cached, std::fs::read_to_string(&truth_file)) {
+        if let Ok(truth) = serde_json::from_str::<Truth>(&text) {
+            return (truth, video);
+        }
+    }
+    std::fs::create_dir_all(dir).expect("render folder");
+    let truth = render(spec, dir, &name).expect("render");
+    std::fs::write(&spec_file, spec_json).expect("writing the spec beside the render");
+    (truth, video)
 }
 
 fn describe(spec: &RenderSpec) -> String {
