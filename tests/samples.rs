@@ -147,22 +147,19 @@ fn body_points_against_truth() {
 /// Where formcheck does not yet meet the faults issue's bar on the committed samples, with the
 /// measured cause (docs/accuracy.md). The test fails when one of these is fixed too, so the
 /// list stays true: remove the entry then.
-const KNOWN_LABEL_GAPS: [(&str, usize, &str, &str); 5] = [
-    ("hips_too_low", 1, "hips_rise_early", "labelled but not rendered: hip point settles late in a deep setup"),
+const KNOWN_LABEL_GAPS: [(&str, usize, &str, &str); 2] = [
     (
-        "shake_blur",
+        "hips_too_low",
         1,
-        "jerked_liftoff",
-        "labelled but not rendered: not the camera (steadied to about 1 px since the key-frame tracker); motion blur on the lift-off suspected, not confirmed",
+        "hips_too_low",
+        "rendered but not labelled: in the deep setup the network's hip sits 5-7 cm above the rendered hip joint and its knee behind it, so h reads 0.19 (truth 0.04) and the knee 83 deg (truth 76.5), both short of the 0.1 / 80 deg thresholds",
     ),
     (
-        "shake_blur",
+        "hips_too_low",
         2,
-        "jerked_liftoff",
-        "labelled but not rendered: not the camera (steadied to about 1 px since the key-frame tracker); motion blur on the lift-off suspected, not confirmed",
+        "hips_too_low",
+        "rendered but not labelled: as rep 1 (h 0.12 vs 0.04, knee 86 vs 77 deg)",
     ),
-    ("shake_blur", 2, "hips_rise_early", "labelled but not rendered: not the camera (steadied to about 1 px); the hip reads 2.6-3.3 cm of rise before the bar, cause not found"),
-    ("shake_blur", 3, "hips_rise_early", "labelled but not rendered: not the camera (steadied to about 1 px); the hip reads 2.6-3.3 cm of rise before the bar, cause not found"),
 ];
 
 #[test]
@@ -224,11 +221,11 @@ fn measured_quantities_against_truth() {
     // The faults issue asks for drift within 1 cm, hip-rise within 1 frame, trunk and knee
     // angles within 4 degrees. These bounds are what holds today (docs/accuracy.md gives the
     // per-rep table and the causes); tighten them as the gaps close.
-    assert!(worst["bar_drift_max_cm"] <= 1.2, "bar drift off by {:.2} cm", worst["bar_drift_max_cm"]);
-    assert!(worst["setup_trunk_angle_deg"] <= 8.5, "trunk angle off by {:.1} deg", worst["setup_trunk_angle_deg"]);
-    assert!(worst["setup_knee_angle_deg"] <= 16.0, "knee angle off by {:.1} deg", worst["setup_knee_angle_deg"]);
+    assert!(worst["bar_drift_max_cm"] <= 1.0, "bar drift off by {:.2} cm", worst["bar_drift_max_cm"]);
+    assert!(worst["setup_trunk_angle_deg"] <= 7.0, "trunk angle off by {:.1} deg", worst["setup_trunk_angle_deg"]);
+    assert!(worst["setup_knee_angle_deg"] <= 15.0, "knee angle off by {:.1} deg", worst["setup_knee_angle_deg"]);
     assert!(
-        worst["hip_rise_before_bar_ms"] <= 9.0 * 1000.0 / fps,
+        worst["hip_rise_before_bar_ms"] <= 2.0 * 1000.0 / fps + 1.0,
         "hip rise timing off by {:.0} ms",
         worst["hip_rise_before_bar_ms"]
     );
