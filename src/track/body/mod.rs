@@ -25,8 +25,10 @@ const MIN_PRESENCE: f64 = 0.5;
 /// keeps the current one.
 const CROP_DEAD_BAND: f64 = 0.02;
 const CROP_DEAD_BAND_RAD: f64 = 0.03;
-/// At most this many extra landmark passes on the frame of a fresh detection.
-const SETTLE_PASSES: usize = 6;
+/// At most this many extra landmark passes on the frame of a fresh detection. Off: with 6
+/// passes the changed first-frame wrists cost the bar tracker its first second on the
+/// 22 cm-plate hardening render (rep 1 lost); the still crop alone removes the drift.
+const SETTLE_PASSES: usize = 0;
 /// A crop that moves less than this share of its side between passes has settled.
 const SETTLED_SHARE: f64 = 0.01;
 
