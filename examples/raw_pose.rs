@@ -8,7 +8,8 @@
 //! much the network's answers depend on where it looks (docs/body.md).
 
 use formcheck::analyze::{track_video, AnalyzeOptions};
-use formcheck::track::body::post::{LEFT, RIGHT};
+use formcheck::track::body::landmarks::PoseFrame;
+use formcheck::track::body::post::{SidePoints, LEFT, RIGHT};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -21,21 +22,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tracks = track_video(path.as_ref(), &options, &mut |_, _| {})?;
     let body = tracks.body.ok_or("no body model")?;
     for (i, f) in body.raw.frames.iter().enumerate() {
-        let row: Option<Vec<[f64; 3]>> = f.as_ref().map(|f| {
-            [LEFT, RIGHT]
-                .iter()
-                .flat_map(|s| [s.shoulder, s.hip, s.knee])
-                .map(|k| [f.points[k].x - 0.5, f.points[k].y - 0.5, f.points[k].visibility])
-                .collect()
-        });
-        let feet: Option<Vec<[f64; 3]>> = f.as_ref().map(|f| {
-            [LEFT, RIGHT]
-                .iter()
-                .flat_map(|s| [s.ankle, s.heel, s.toe])
-                .map(|k| [f.points[k].x - 0.5, f.points[k].y - 0.5, f.points[k].visibility])
-                .collect()
-        });
+        let row = f.as_ref().map(|f| both_sides(f, |s| [s.shoulder, s.hip, s.knee]));
+        let feet = f.as_ref().map(|f| both_sides(f, |s| [s.ankle, s.heel, s.toe]));
         println!("{}", serde_json::json!({ "i": i, "points": row, "feet": feet }));
     }
     Ok(())
+}
+
+/// The picked points of the left, then the right side, as [x, y, visibility] in OpenCV pixels.
+fn both_sides(f: &PoseFrame, pick: impl Fn(&SidePoints) -> [usize; 3]) -> Vec<[f64; 3]> {
+    [LEFT, RIGHT]
+        .iter()
+        .flat_map(pick)
+        .map(|k| [f.points[k].x - 0.5, f.points[k].y - 0.5, f.points[k].visibility])
+        .collect()
 }

@@ -25,12 +25,6 @@ const MIN_PRESENCE: f64 = 0.5;
 /// keeps the current one.
 const CROP_DEAD_BAND: f64 = 0.02;
 const CROP_DEAD_BAND_RAD: f64 = 0.03;
-/// At most this many extra landmark passes on the frame of a fresh detection. Off: with 6
-/// passes the changed first-frame wrists cost the bar tracker its first second on the
-/// 22 cm-plate hardening render (rep 1 lost); the still crop alone removes the drift.
-const SETTLE_PASSES: usize = 0;
-/// A crop that moves less than this share of its side between passes has settled.
-const SETTLED_SHARE: f64 = 0.01;
 
 /// The back outline is read only while the trunk leans at least this far from vertical
 /// (degrees): rounding is judged from the setup through the pull, when the lifter is bent
@@ -96,32 +90,13 @@ impl BodyTracker {
         let pose = match tracked {
             Some(p) => Some(p),
             None => match self.detect(frame, bar)? {
-                Some(d) => self.settled_landmarks(frame, d.roi())?,
+                Some(d) => self.landmarks_in(frame, &d.roi())?,
                 None => None,
             },
         };
         self.roi = pose.as_ref().map(|p| steady_crop(self.roi, p.next_roi()));
         self.frames.push(pose);
         Ok(())
-    }
-
-    /// The landmarks of a fresh detection, after following the network's own suggested crop
-    /// on the same frame until the crop stops moving. The detector's crop is rough and the
-    /// landmarks depend on the crop: left to settle over the next frames, the points of a
-    /// still lifter drift by a few centimetres for half a second, which reads as hips rising
-    /// during the first setup.
-    fn settled_landmarks(&mut self, frame: &Mat, mut roi: Roi) -> Result<Option<PoseFrame>> {
-        let mut pose = self.landmarks_in(frame, &roi)?;
-        for _ in 0..SETTLE_PASSES {
-            let Some(next) = pose.as_ref().map(PoseFrame::next_roi) else { break };
-            let moved = (next.cx - roi.cx).hypot(next.cy - roi.cy) + (next.side - roi.side).abs();
-            if moved < SETTLED_SHARE * roi.side {
-                break;
-            }
-            roi = next;
-            pose = self.landmarks_in(frame, &roi)?.or(pose);
-        }
-        Ok(pose)
     }
 
     fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<PoseFrame>> {
@@ -168,7 +143,6 @@ impl BodyTracker {
     }
 }
 
-/// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
 /// The crop for the next frame. The network suggests it from its own answer, and the answer
 /// depends on the crop: left free, the crop wanders on a still lifter (a few per cent of its
 /// side over half a second) and the points wander with it, so a still setup reads as hips
@@ -186,6 +160,7 @@ fn steady_crop(current: Option<Roi>, suggested: Roi) -> Roi {
     }
 }
 
+/// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
 fn trunk_lean_deg(pose: &PoseFrame) -> f64 {
     let (s, h) = landmarks::trunk_line(|i| (pose.points[i].x, pose.points[i].y));
     (s.0 - h.0).abs().atan2(h.1 - s.1).to_degrees()

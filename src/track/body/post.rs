@@ -141,25 +141,26 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
     };
     let seen = |s: &Series, i: usize| s[i].is_some_and(|p| p[2] >= 0.5 && !under_plate(i, p[0], p[1]));
 
-    let foot = foot_position(&raw.frames, &|i, l| under_plate(i, l.x, l.y), camera, &mut repairs);
+    let height = person_height(&raw.frames);
+    let foot = foot_position(&raw.frames, &|i, l| under_plate(i, l.x, l.y), camera, height, &mut repairs);
     // The standing foot, found in the first frame's coordinates, where frame `i` shows it.
     let in_frame = |at: (f64, f64)| move |i: usize| camera.unsteady(i, at.0, at.1);
     let ankle_in_frame = foot.map(|f| in_frame(f.ankle));
     let ankle_in_frame = ankle_in_frame.as_ref().map(|f| f as &dyn Fn(usize) -> (f64, f64));
-    let (hip, mut knee) = pick_hip_knee(&raw.frames, ankle_in_frame, person_height(&raw.frames));
+    let (hip, mut knee) = pick_hip_knee(&raw.frames, ankle_in_frame, height);
     // The shin ends at the standing foot's ankle when there is one: the near ankle's own
     // point is the one the network most often puts on the shin or the plate.
-    let shin = match foot {
-        Some(f) => {
+    let shin = match ankle_in_frame {
+        Some(at) => {
             let standing: Series =
-                (0..ankle.len()).map(|i| ankle[i].map(|_| in_frame(f.ankle)(i)).map(|(x, y)| [x, y, 1.0])).collect();
+                (0..ankle.len()).map(|i| ankle[i].map(|_| at(i)).map(|(x, y)| [x, y, 1.0])).collect();
             segment_length(&knee, &standing, |i| seen(&knee, i))
         }
         None => segment_length(&knee, &ankle, |i| seen(&knee, i) && seen(&ankle, i)),
     };
     let thigh = segment_length(&hip, &knee, |i| seen(&knee, i) && hip[i].is_some_and(|p| p[2] >= 0.5));
     if let Some(foot) = foot {
-        let wander = FOOT_WANDER * shin.unwrap_or(0.25 * person_height(&raw.frames));
+        let wander = FOOT_WANDER * shin.unwrap_or(0.25 * height);
         repairs.ankle_replaced += carry_foot(&mut ankle, in_frame(foot.ankle), wander, &seen);
         carry_foot(&mut heel, in_frame(foot.heel), wander, &seen);
         carry_foot(&mut toe, in_frame(foot.toe), wander, &seen);
@@ -171,7 +172,7 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
 
     let mut named: Vec<Series> =
         vec![series(sp.shoulder), hip, knee, ankle, heel, toe, series(sp.ear), series(sp.wrist)];
-    let scale = person_height(&raw.frames).max(1.0);
+    let scale = height.max(1.0);
     for s in &mut named {
         smooth_series(s, fps, scale);
     }
@@ -379,16 +380,17 @@ fn foot_position(
     frames: &[Option<PoseFrame>],
     hidden: &dyn Fn(usize, &Landmark) -> bool,
     camera: &CameraMotion,
+    height: f64,
     repairs: &mut Repairs,
 ) -> Option<FootPosition> {
     let readings = foot_readings(frames, hidden, camera);
-    let radius = FOOT_AGREEMENT * person_height(frames);
+    let radius = FOOT_AGREEMENT * height;
     let agree = |a: &FootReading, b: &FootReading| {
         a.points.iter().zip(&b.points).all(|(p, q)| (p.0 - q.0).hypot(p.1 - q.1) < radius)
     };
     let support = |c: &FootReading| readings.iter().filter(|r| agree(c, r)).map(|r| r.weight).sum::<f64>();
     let stride = readings.len().div_ceil(FOOT_CANDIDATES).max(1);
-    let best = readings.iter().step_by(stride).max_by(|a, b| support(a).total_cmp(&support(b)))?;
+    let best = readings.iter().step_by(stride).map(|c| (c, support(c))).max_by(|a, b| a.1.total_cmp(&b.1))?.0;
     let inliers: Vec<&FootReading> = readings.iter().filter(|r| agree(best, r)).collect();
     let mut agreeing_frames: Vec<usize> = inliers.iter().map(|r| r.frame).collect();
     agreeing_frames.dedup();
@@ -578,7 +580,8 @@ mod tests {
         let mut frames: Vec<Option<PoseFrame>> = (0..6).map(|_| frame_with_feet(shoe, (302.0, 501.0))).collect();
         frames.extend((0..8).map(|_| frame_with_feet((320.0, 380.0), (301.0, 499.0))));
         let mut repairs = Repairs::default();
-        let foot = foot_position(&frames, &|_, _| false, &CameraMotion::still(frames.len()), &mut repairs).unwrap();
+        let still = CameraMotion::still(frames.len());
+        let foot = foot_position(&frames, &|_, _| false, &still, person_height(&frames), &mut repairs).unwrap();
         assert!((foot.heel.0 - 290.0).abs() < 2.5 && (foot.heel.1 - 500.0).abs() < 2.5, "{foot:?}");
         assert!((foot.toe.0 - 340.0).abs() < 2.5, "{foot:?}");
         assert_eq!(repairs.feet_seen, 14);
