@@ -8,8 +8,8 @@
 //!    and shin and thigh keep their length, so: feet are carried from the frames where they
 //!    are seen clear of the plate (either side's points: the network swaps them), and a knee
 //!    that breaks the segment lengths is rebuilt from hip and ankle.
-//! 4. Hip and knee from whichever side's landmark keeps the segment lengths, chosen over the
-//!    whole set so the point does not hop between the two sides.
+//! 4. Hip as the mean of both sides; knee from whichever side keeps the segment lengths,
+//!    chosen over the whole set so the point does not hop between the two sides.
 //! 5. Zero-phase smoothing.
 
 use super::landmarks::{Landmark, PoseFrame};
@@ -200,89 +200,85 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
     BodyTrack { near, facing, points, foot, repairs, raw }
 }
 
-/// Hip and knee per frame, each taken from whichever side (left or right landmark) keeps the
-/// thigh and shin their usual length. Seen from the side, both hips and both knees project to
-/// nearly the same place, but the network often swaps or misplaces one side, and which side
-/// it gets right changes through the lift (at lockout the near hip is behind the plate).
+/// Hip and knee per frame. Seen from the side both hips and both knees project to nearly the
+/// same place, but the network often misplaces one side, and which side it gets right changes
+/// through the lift (shake_blur: left hip 13 px high before lift-off, right hip right; the jan
+/// history render: right hip 13 px forward at lockout, left hip right). Nothing tells the two
+/// hips apart, and choosing one per frame makes the point hop between them (a hop before
+/// lift-off reads as hips rising early) while keeping one for the set keeps the wrong one at
+/// lockout (reads as leaning back); so the hip is the mean of both sides, which moves only when
+/// they do. The knee is the side that keeps thigh and shin their usual length, chosen over the
+/// set so it switches only when the other side fits clearly better for a while.
 fn pick_hip_knee(
     frames: &[Option<PoseFrame>],
     ankle: Option<&dyn Fn(usize) -> (f64, f64)>,
     height: f64,
 ) -> (Series, Series) {
     let close = 0.06 * height;
-    let d = |a: &Landmark, b: &Landmark| (a.x - b.x).hypot(a.y - b.y);
-    // Usual lengths from the frames where both sides agree: there both are likely right.
+    let d = |a: (f64, f64), b: &Landmark| (a.0 - b.x).hypot(a.1 - b.y);
+    let hip_at = |f: &PoseFrame| {
+        let h = both_hips(f);
+        (h[0], h[1])
+    };
+    let mid_knee = |f: &PoseFrame| {
+        let (l, r) = (&f.points[LEFT.knee], &f.points[RIGHT.knee]);
+        (0.5 * (l.x + r.x), 0.5 * (l.y + r.y))
+    };
+    // Usual lengths from the frames where both knees agree: there both are likely right.
     let agree: Vec<(usize, &PoseFrame)> = frames
         .iter()
         .enumerate()
         .filter_map(|(i, f)| f.as_ref().map(|f| (i, f)))
-        .filter(|(_, f)| {
-            d(&f.points[LEFT.hip], &f.points[RIGHT.hip]) < close
-                && d(&f.points[LEFT.knee], &f.points[RIGHT.knee]) < close
-        })
+        .filter(|(_, f)| d(mid_knee(f), &f.points[LEFT.knee]) < 0.5 * close)
         .collect();
-    let mut thighs: Vec<f64> = agree
-        .iter()
-        .map(|(_, f)| {
-            0.5 * (d(&f.points[LEFT.hip], &f.points[LEFT.knee]) + d(&f.points[RIGHT.hip], &f.points[RIGHT.knee]))
-        })
-        .collect();
-    let thigh = if thighs.len() >= 5 { signal::median(&mut thighs) } else { None };
-    let mut shins: Vec<f64> = match ankle {
-        Some(ankle) => agree
-            .iter()
-            .map(|&(i, f)| {
-                let a = ankle(i);
-                let k = &f.points;
-                let kx = 0.5 * (k[LEFT.knee].x + k[RIGHT.knee].x);
-                let ky = 0.5 * (k[LEFT.knee].y + k[RIGHT.knee].y);
-                (kx - a.0).hypot(ky - a.1)
-            })
-            .collect(),
-        None => Vec::new(),
-    };
-    let shin = if shins.len() >= 5 { signal::median(&mut shins) } else { None };
-    let choices = [(LEFT.hip, LEFT.knee), (LEFT.hip, RIGHT.knee), (RIGHT.hip, LEFT.knee), (RIGHT.hip, RIGHT.knee)];
-    let costs: Vec<Option<[f64; 4]>> = frames
+    let usual = |mut v: Vec<f64>| if v.len() >= 5 { signal::median(&mut v) } else { None };
+    let thigh =
+        usual(agree.iter().map(|(_, f)| (hip_at(f).0 - mid_knee(f).0).hypot(hip_at(f).1 - mid_knee(f).1)).collect());
+    let shin = ankle.and_then(|ankle| {
+        usual(agree.iter().map(|&(i, f)| (mid_knee(f).0 - ankle(i).0).hypot(mid_knee(f).1 - ankle(i).1)).collect())
+    });
+    let knees = [LEFT.knee, RIGHT.knee];
+    let costs: Vec<Option<[f64; 2]>> = frames
         .iter()
         .enumerate()
         .map(|(i, f)| {
-            let p = &f.as_ref()?.points;
+            let f = f.as_ref()?;
             let a = ankle.map(|ankle| ankle(i));
-            Some(choices.map(|(h, k)| {
-                let mut cost = 0.3 * (2.0 - p[h].visibility - p[k].visibility);
+            Some(knees.map(|k| {
+                let knee = &f.points[k];
+                let mut cost = 0.3 * (1.0 - knee.visibility);
                 if let Some(t) = thigh {
-                    cost += (d(&p[h], &p[k]) / t - 1.0).abs();
+                    cost += (d(hip_at(f), knee) / t - 1.0).abs();
                 }
                 if let (Some(sl), Some(a)) = (shin, a) {
-                    cost += ((p[k].x - a.0).hypot(p[k].y - a.1) / sl - 1.0).abs();
+                    cost += (d(a, knee) / sl - 1.0).abs();
                 }
                 cost
             }))
         })
         .collect();
-    let path = steadiest_choices(&costs, |a, b| {
-        let hip = if choices[a].0 != choices[b].0 { HIP_SWITCH_COST } else { 0.0 };
-        hip + if choices[a].1 != choices[b].1 { KNEE_SWITCH_COST } else { 0.0 }
-    });
+    let path = steadiest_choices(&costs, |a, b| if a == b { 0.0 } else { KNEE_SWITCH_COST });
     frames
         .iter()
         .zip(path)
         .map(|(f, c)| match f {
-            Some(f) => (Some(point(&f.points[choices[c].0])), Some(point(&f.points[choices[c].1]))),
+            Some(f) => (Some(both_hips(f)), Some(point(&f.points[knees[c]]))),
             None => (None, None),
         })
         .unzip()
 }
 
-/// Costs of switching the knee or the hip from one side's landmark to the other's. The two
-/// sides' points often sit a few centimetres apart, so a switch is a jump of the point. The
-/// per-frame costs are shares of a segment length (0.05-0.3 between the choices), so a knee
-/// switch needs the other side to fit clearly better for several frames. The hip's switch
-/// costs more: nothing but the thigh length tells the two hips apart, and a hip that jumps
-/// near lift-off reads as hips rising before the bar.
+/// The hip point: the mean of both sides' hips (see [`pick_hip_knee`]).
+fn both_hips(f: &PoseFrame) -> [f64; 3] {
+    let (l, r) = (&f.points[LEFT.hip], &f.points[RIGHT.hip]);
+    [0.5 * (l.x + r.x), 0.5 * (l.y + r.y), l.visibility.max(r.visibility)]
+}
+
+/// Cost of switching the knee from one side's landmark to the other's. The two sides' points
+/// often sit a few centimetres apart, so a switch is a jump of the point; the per-frame costs
+/// are shares of a segment length (0.05-0.3 between the sides), so a switch needs the other
+/// side to fit clearly better for several frames.
 const KNEE_SWITCH_COST: f64 = 0.5;
-const HIP_SWITCH_COST: f64 = 3.0;
 
 /// The sequence of choices (indices into each frame's costs) with the least total cost plus
 /// switching cost (Viterbi). Frames without costs keep the choice.
@@ -585,6 +581,22 @@ mod tests {
         assert!((foot.heel.0 - 290.0).abs() < 2.5 && (foot.heel.1 - 500.0).abs() < 2.5, "{foot:?}");
         assert!((foot.toe.0 - 340.0).abs() < 2.5, "{foot:?}");
         assert_eq!(repairs.feet_seen, 14);
+    }
+
+    #[test]
+    fn the_hip_does_not_hop_between_sides_the_network_places_differently() {
+        // Left hip 12 px above the right, the network surer of one side, then of the other.
+        let frames: Vec<Option<PoseFrame>> = (0..10)
+            .map(|i| {
+                let mut f = frame_with_feet((300.0, 500.0), (300.0, 500.0)).unwrap();
+                let sure = if i < 5 { 0.9 } else { 0.6 };
+                f.points[LEFT.hip] = Landmark { x: 280.0, y: 288.0, visibility: sure, presence: 1.0 };
+                f.points[RIGHT.hip] = Landmark { x: 282.0, y: 300.0, visibility: 1.5 - sure, presence: 1.0 };
+                Some(f)
+            })
+            .collect();
+        let (hip, _) = pick_hip_knee(&frames, None, 500.0);
+        assert!(hip.iter().all(|h| h.is_some_and(|h| h[0] == 281.0 && h[1] == 294.0)), "{hip:?}");
     }
 
     #[test]
