@@ -261,8 +261,14 @@ fn bar_stage(
     Ok(BarStage { bar, camera, bar_time, camera_time })
 }
 
+/// How much the lifter's landmark box is grown on each side before it is masked out of the
+/// background: the body reaches past its landmarks (the glutes behind the hip point, a
+/// blurred head), and on a plain wall the dense fit follows whatever of it is left (a fifth
+/// left a hip sticking out on renders; the camera was read to slide 40 px).
+const LIFTER_MARGIN: f64 = 0.35;
+
 /// Regions that move on their own and must not be taken for the background: the lifter
-/// (landmark box grown by a fifth) and every plate being followed.
+/// (landmark box grown by `LIFTER_MARGIN`) and every plate being followed.
 fn moving_regions(pose: Option<&PoseFrame>, bar: &BarTracker) -> Vec<opencv::core::Rect> {
     let mut out = Vec::new();
     if let Some(p) = pose {
@@ -270,7 +276,7 @@ fn moving_regions(pose: Option<&PoseFrame>, bar: &BarTracker) -> Vec<opencv::cor
         for l in &p.points {
             (x0, y0, x1, y1) = (x0.min(l.x), y0.min(l.y), x1.max(l.x), y1.max(l.y));
         }
-        let (gx, gy) = (0.2 * (x1 - x0) + 20.0, 0.2 * (y1 - y0) + 20.0);
+        let (gx, gy) = (LIFTER_MARGIN * (x1 - x0) + 20.0, LIFTER_MARGIN * (y1 - y0) + 20.0);
         out.push(rect(x0 - gx, y0 - gy, x1 + gx, y1 + gy));
     }
     for e in bar.followed_plates() {
