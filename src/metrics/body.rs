@@ -11,6 +11,10 @@ use crate::schema::DriftAt;
 pub const STILL_CM_S: f64 = 6.0;
 /// The setup is looked for this long before lift-off (s).
 const SETUP_WINDOW_S: f64 = 1.5;
+/// Hips that still go down this far after a still frame (cm) were standing or on their way
+/// down there, not set: a lifter who drops into the pull without pausing ("dip and rip") is
+/// set where the hips bottom out. Gripping and bracing move the hips a few centimetres at most.
+const SETUP_DESCENT_CM: f64 = 10.0;
 /// The hips have left their low point once they are this far above it (cm): above landmark
 /// jitter after smoothing, below any real rise.
 const HIP_BAND_CM: f64 = 0.3;
@@ -73,13 +77,22 @@ fn hip_y(k: &Kinematics, i: usize) -> Option<f64> {
     k.hip_y.get(i).copied().flatten().map(|l| l.value)
 }
 
-/// The last still frame before lift-off, with the bar still on the floor.
+/// The last still frame before lift-off, with the bar still on the floor; or, when the hips
+/// went on down from there (`SETUP_DESCENT_CM`), the frame where they bottomed out.
 pub fn setup_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
     let from = rep.start.max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
-    (from..rep.liftoff)
+    let last_still = (from..rep.liftoff)
         .rev()
         .take_while(|&i| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM))
-        .find(|&i| still(k, i))
+        .find(|&i| still(k, i))?;
+    Some(bottom_after(k, last_still, rep.liftoff).unwrap_or(last_still))
+}
+
+/// The lowest hip frame in `from..to` when it lies `SETUP_DESCENT_CM` or more below `from`.
+fn bottom_after(k: &Kinematics, from: usize, to: usize) -> Option<usize> {
+    let start = hip_y(k, from)?;
+    let (at, low) = (from..to).filter_map(|i| hip_y(k, i).map(|h| (i, h))).min_by(|a, b| a.1.total_cmp(&b.1))?;
+    (start - low >= SETUP_DESCENT_CM).then_some(at)
 }
 
 /// The first frame of the pull with the bar centre at or above knee height.
@@ -288,4 +301,68 @@ fn setup_or_before_liftoff(k: &Kinematics, rep: &RepFrames) -> usize {
 fn median_over(frames: std::ops::RangeInclusive<usize>, value: impl Fn(usize) -> Option<f64>) -> Option<f64> {
     let mut v: Vec<f64> = frames.filter_map(value).collect();
     crate::signal::median(&mut v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::kinematics::P;
+
+    const FPS: f64 = 30.0;
+
+    /// A set seen only through hip and bar heights (cm), shoulders level with nothing.
+    fn kinematics(hip: &[f64], bar: &[f64]) -> Kinematics {
+        let points = |ys: &[f64]| ys.iter().map(|&y| Some(P { x: 0.0, y })).collect::<Vec<_>>();
+        let fit = |ys: &[f64]| {
+            let v: Vec<Option<f64>> = ys.iter().map(|&y| Some(y)).collect();
+            crate::signal::local_quadratic(&v, 1.0 / FPS, 3)
+        };
+        let shoulder = vec![140.0; hip.len()];
+        Kinematics {
+            fps: FPS,
+            bar: points(bar),
+            hip: points(hip),
+            shoulder: points(&shoulder),
+            bar_y: fit(bar),
+            hip_y: fit(hip),
+            shoulder_y: fit(&shoulder),
+            ..Default::default()
+        }
+    }
+
+    fn rep(liftoff: usize, len: usize) -> RepFrames {
+        RepFrames { start: 0, liftoff, lockout: len - 1, end: len - 1, rest_cm: 0.0, top_cm: 60.0 }
+    }
+
+    /// Hips that stand still at 95 cm for a second, go down to 55 cm over half a second and
+    /// pull at once from the bottom; the bar leaves the floor at frame 47 (46 on the fitted
+    /// heights, which is where the rep finder puts lift-off).
+    fn dip_and_rip() -> (Vec<f64>, Vec<f64>) {
+        let hip: Vec<f64> = (0..60)
+            .map(|i| match i {
+                0..30 => 95.0,
+                30..45 => 95.0 - 40.0 * (i - 30) as f64 / 15.0,
+                _ => 55.0 + 2.0 * (i - 45) as f64,
+            })
+            .collect();
+        let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
+        (hip, bar)
+    }
+
+    #[test]
+    fn a_lifter_who_drops_into_the_pull_is_set_at_the_bottom_not_standing() {
+        let (hip, bar) = dip_and_rip();
+        let k = kinematics(&hip, &bar);
+        let setup = setup_frame(&k, &rep(46, 60)).expect("a setup");
+        assert!((44..=46).contains(&setup), "setup at frame {setup}, the hips bottom out at 45");
+    }
+
+    #[test]
+    fn a_held_setup_stays_the_last_still_frame() {
+        let hip: Vec<f64> = (0..60).map(|i| if i < 47 { 55.0 } else { 55.0 + 2.0 * (i - 46) as f64 }).collect();
+        let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
+        let k = kinematics(&hip, &bar);
+        let setup = setup_frame(&k, &rep(46, 60)).expect("a setup");
+        assert!((42..47).contains(&setup), "setup at frame {setup}");
+    }
 }

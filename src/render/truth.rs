@@ -15,6 +15,8 @@ use crate::schema::{PointXY, Truth, TruthBody, TruthFault, TruthFrame, TruthRep,
 pub const STILL_CM: f64 = 0.05;
 /// Lift-off / lockout tolerance, cm.
 pub const LIFT_CM: f64 = 0.5;
+/// Hips that go on down this far after the last still frame (cm) were not set there.
+const SETUP_DESCENT_CM: f64 = 10.0;
 
 /// Everything measured about one rep (world units; also written to `render.reps`).
 #[derive(Debug, Clone, Serialize, Default)]
@@ -120,7 +122,16 @@ pub fn measure(plan: &Plan, s: &Sampled, fps: f64) -> Vec<RepMeasured> {
         let knee_pass = (liftoff..=lockout).find(|&i| by(i) >= poses[i].knee.y);
         // Set-up: the last still frame before lift-off (within 1.5 s).
         let win0 = liftoff.saturating_sub((1.5 * fps) as usize);
-        let setup = (win0..liftoff).rev().take_while(|&i| by(i) - rest < LIFT_CM).find(|&i| still[i]);
+        let last_still = (win0..liftoff).rev().take_while(|&i| by(i) - rest < LIFT_CM).find(|&i| still[i]);
+        // A lifter who drops into the pull without pausing is set where the hips bottom out.
+        let setup = last_still.map(|sf| {
+            let bottom = (sf..liftoff).min_by(|&a, &b| poses[a].hip.y.total_cmp(&poses[b].hip.y)).unwrap_or(sf);
+            if poses[sf].hip.y - poses[bottom].hip.y >= SETUP_DESCENT_CM {
+                bottom
+            } else {
+                sf
+            }
+        });
         let hold_frames = match setup {
             Some(sf) => (0..=sf).rev().take_while(|&i| still[i]).count(),
             None => 0,
