@@ -310,7 +310,7 @@ mod tests {
 
     const FPS: f64 = 30.0;
 
-    /// A set seen only through hip and bar heights (cm), shoulders level with nothing.
+    /// A set seen only through hip and bar heights (cm); the shoulders stay at one height.
     fn kinematics(hip: &[f64], bar: &[f64]) -> Kinematics {
         let points = |ys: &[f64]| ys.iter().map(|&y| Some(P { x: 0.0, y })).collect::<Vec<_>>();
         let fit = |ys: &[f64]| {
