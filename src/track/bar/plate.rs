@@ -124,8 +124,10 @@ impl PlateTracker {
     /// The rim's own axes (a free ellipse fit) around a confidently found plate, when they
     /// agree with the tracked rim: this is what calibrates cm per pixel and the camera angle.
     fn measure_shape(&self, view: &ImageView, at: &RimFit) -> Option<Ellipse> {
-        if at.support >= 0.6 {
-            let free = refine_rim(view, at.ellipse, RimSearch { band: 0.06, ..Default::default() })?;
+        let close = (at.support >= 0.6)
+            .then(|| refine_rim(view, at.ellipse, RimSearch { band: 0.06, ..Default::default() }))
+            .flatten();
+        if let Some(free) = close {
             let e = free.ellipse;
             let near = (e.cx - at.ellipse.cx).hypot(e.cy - at.ellipse.cy) < 0.03 * at.ellipse.major();
             let same_size = (e.major() / at.ellipse.major() - 1.0).abs() < 0.05;
