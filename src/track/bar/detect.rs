@@ -141,20 +141,11 @@ pub fn plate_at(frame: &FrameImages, x: f64, y: f64, radii: Option<(f64, f64)>) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::rim::tests::disc_image;
+    use super::super::rim::tests::{disc_image, mat_from};
     use super::*;
-    use opencv::core::CV_8UC1;
 
     fn frame(gray: &Mat) -> FrameImages<'_> {
         FrameImages { gray, colour: gray }
-    }
-
-    fn mat_from(data: &[u8], w: usize, h: usize) -> Mat {
-        let m = Mat::new_rows_cols_with_data(h as i32, w as i32, data).unwrap();
-        let mut owned = Mat::default();
-        m.copy_to(&mut owned).unwrap();
-        assert_eq!(owned.typ(), CV_8UC1);
-        owned
     }
 
     #[test]

@@ -127,15 +127,10 @@ impl PlateTracker {
         let close = (at.support >= 0.6)
             .then(|| refine_rim(view, at.ellipse, RimSearch { band: 0.06, ..Default::default() }))
             .flatten();
-        if let Some(free) = close {
-            let e = free.ellipse;
-            let near = (e.cx - at.ellipse.cx).hypot(e.cy - at.ellipse.cy) < 0.03 * at.ellipse.major();
-            let same_size = (e.major() / at.ellipse.major() - 1.0).abs() < 0.05;
-            if near && same_size && free.support >= 0.6 {
-                return Some(e);
-            }
+        match close {
+            Some(free) if agrees(&free.ellipse, &at.ellipse, 0.03, 0.05) && free.support >= 0.6 => Some(free.ellipse),
+            _ => self.corrected_shape(view, at),
         }
-        self.corrected_shape(view, at)
     }
 
     /// A rim whose size was misread when the plate was first found (a shoe or the floor
@@ -148,11 +143,8 @@ impl PlateTracker {
             return None;
         }
         let free = refine_rim(view, at.ellipse, RimSearch { band: SIZE_TOLERANCE, ..Default::default() })?;
-        let e = free.ellipse;
-        let near = (e.cx - at.ellipse.cx).hypot(e.cy - at.ellipse.cy) < SIZE_TOLERANCE * at.ellipse.major();
-        let similar = (e.major() / at.ellipse.major() - 1.0).abs() < SIZE_TOLERANCE;
         let clearly_better = free.support >= REFRESH_SUPPORT && free.support >= at.support + CORRECTION_GAIN;
-        (near && similar && clearly_better).then_some(e)
+        (clearly_better && agrees(&free.ellipse, &at.ellipse, SIZE_TOLERANCE, SIZE_TOLERANCE)).then_some(free.ellipse)
     }
 
     fn accept(&mut self, gray: &Mat, f: RimFit, shape: Option<Ellipse>) -> Result<()> {
@@ -219,6 +211,13 @@ impl PlateTracker {
             - 0.5;
         Ok(Some((region.x as f64 + sx, region.y as f64 + sy, best)))
     }
+}
+
+/// Whether a free rim fit is the tracked rim: centres within `centre_share` of its major
+/// axis, major axes within `size_share` of each other.
+fn agrees(free: &Ellipse, tracked: &Ellipse, centre_share: f64, size_share: f64) -> bool {
+    (free.cx - tracked.cx).hypot(free.cy - tracked.cy) < centre_share * tracked.major()
+        && (free.major() / tracked.major() - 1.0).abs() < size_share
 }
 
 fn template_side(e: &Ellipse) -> f64 {
@@ -295,15 +294,8 @@ fn subpixel_peak(scores: &Mat, at: Point) -> (f64, f64) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::rim::tests::disc_image;
+    use super::super::rim::tests::{disc_image, mat_from};
     use super::*;
-
-    fn mat_from(data: &[u8], w: usize, h: usize) -> Mat {
-        let m = Mat::new_rows_cols_with_data(h as i32, w as i32, data).unwrap();
-        let mut owned = Mat::default();
-        m.copy_to(&mut owned).unwrap();
-        owned
-    }
 
     /// Seed 27 of the fault suite: the plate was first read 8% too wide (a shoe merged into
     /// its rim), and the tracker then held that size for 270 frames, the centre 5 px off and

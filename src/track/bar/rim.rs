@@ -430,6 +430,16 @@ fn score(points: &[RimPoint], ellipse: Ellipse, rays_inside: usize, rays: usize)
 pub(crate) mod tests {
     use super::*;
 
+    /// An owned 8-bit grey Mat of `w` x `h` pixels from raw bytes.
+    pub fn mat_from(data: &[u8], w: usize, h: usize) -> opencv::core::Mat {
+        use opencv::prelude::*;
+        let m = opencv::core::Mat::new_rows_cols_with_data(h as i32, w as i32, data).unwrap();
+        let mut owned = opencv::core::Mat::default();
+        m.copy_to(&mut owned).unwrap();
+        assert_eq!(owned.typ(), opencv::core::CV_8UC1);
+        owned
+    }
+
     /// A dark disc (optionally elliptical) on a light background with anti-aliased edges.
     pub fn disc_image(w: usize, h: usize, e: Ellipse, inside: u8, outside: u8) -> Vec<u8> {
         let mut img = vec![outside; w * h];
