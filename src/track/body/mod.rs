@@ -25,14 +25,6 @@ const MIN_PRESENCE: f64 = 0.5;
 /// keeps the current one.
 const CROP_DEAD_BAND: f64 = 0.02;
 const CROP_DEAD_BAND_RAD: f64 = 0.03;
-/// A fresh detection of a lifter whose trunk leans at least `SETTLE_MIN_LEAN_DEG` from
-/// vertical has its crop settled from `SETTLE_FROM` times the detector's box, in at most
-/// `SETTLE_RUNS` more landmark runs on the same frame.
-const SETTLE_MIN_LEAN_DEG: f64 = 50.0;
-const SETTLE_FROM: f64 = 1.3;
-const SETTLE_RUNS: usize = 12;
-/// The crop has settled when the network's next suggestion is this close (share of the side).
-const SETTLED_SHARE: f64 = 0.005;
 
 /// The back outline is read only while the trunk leans at least this far from vertical
 /// (degrees): rounding is judged from the setup through the pull, when the lifter is bent
@@ -98,42 +90,13 @@ impl BodyTracker {
         let pose = match tracked {
             Some(p) => Some(p),
             None => match self.detect(frame, bar)? {
-                Some(d) => self.detected_landmarks(frame, d.roi())?,
+                Some(d) => self.landmarks_in(frame, &d.roi())?,
                 None => None,
             },
         };
         self.roi = pose.as_ref().map(|p| steady_crop(self.roi, p.next_roi()));
         self.frames.push(pose);
         Ok(())
-    }
-
-    /// The landmarks in a fresh detection's crop. The network's crop suggestion can hold more
-    /// than one steady size, and for a bent-over lifter the detector's box sits in the wrong
-    /// one: the crop settles tight, the hip lands 10-20 cm forward, and the dead band holds
-    /// both for as long as the lifter keeps still. So a bent-over lifter's crop is settled
-    /// again on this frame from a roomier start, where it finds the size it keeps once the
-    /// lifter has moved (docs/body.md). A lifter more upright than a conventional setup is
-    /// left as detected: their box is not the tight one, and a real clip's first frame can
-    /// be a cut from another shot, where a settled crop only carries the wrong body on.
-    fn detected_landmarks(&mut self, frame: &Mat, detected: Roi) -> Result<Option<PoseFrame>> {
-        let Some(first) = self.landmarks_in(frame, &detected)? else { return Ok(None) };
-        if trunk_lean_deg(&first) < SETTLE_MIN_LEAN_DEG {
-            return Ok(Some(first));
-        }
-        let mut roi = Roi { side: detected.side * SETTLE_FROM, ..detected };
-        let Some(mut pose) = self.landmarks_in(frame, &roi)? else { return Ok(Some(first)) };
-        for _ in 0..SETTLE_RUNS {
-            let next = pose.next_roi();
-            if settled(&roi, &next) {
-                break;
-            }
-            match self.landmarks_in(frame, &next)? {
-                Some(p) => (roi, pose) = (next, p),
-                None => break,
-            }
-        }
-        self.roi = Some(roi);
-        Ok(Some(pose))
     }
 
     fn landmarks_in(&mut self, frame: &Mat, roi: &Roi) -> Result<Option<PoseFrame>> {
@@ -197,12 +160,6 @@ fn steady_crop(current: Option<Roi>, suggested: Roi) -> Roi {
     }
 }
 
-/// Whether the network's next suggestion repeats the crop it was given.
-fn settled(current: &Roi, next: &Roi) -> bool {
-    (next.side - current.side).abs() < SETTLED_SHARE * current.side
-        && (next.cx - current.cx).hypot(next.cy - current.cy) < SETTLED_SHARE * current.side
-}
-
 /// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
 fn trunk_lean_deg(pose: &PoseFrame) -> f64 {
     let (s, h) = landmarks::trunk_line(|i| (pose.points[i].x, pose.points[i].y));
@@ -244,15 +201,6 @@ mod tests {
         assert!((trunk_lean_deg(&pose((0.0, 100.0), (100.0, 200.0))) - 45.0).abs() < 1e-9);
         // Bent over past horizontal-ish setups still count as leaning.
         assert!(trunk_lean_deg(&pose((200.0, 190.0), (100.0, 200.0))) > OUTLINE_MIN_LEAN_DEG);
-    }
-
-    #[test]
-    fn a_crop_has_settled_only_when_the_next_suggestion_repeats_it() {
-        let c = Roi { cx: 600.0, cy: 480.0, side: 533.0, rotation: 0.0 };
-        assert!(settled(&c, &Roi { cx: 601.0, side: 535.0, ..c }));
-        // A steady 1-2% growth per run is what the dead band would hold forever: not settled.
-        assert!(!settled(&c, &Roi { side: 541.0, ..c }));
-        assert!(!settled(&c, &Roi { cx: 606.0, ..c }));
     }
 
     #[test]
