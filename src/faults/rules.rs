@@ -365,9 +365,14 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
             "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders (limit {likely:.1}x): the hips shoot up, the back takes the load and the bar swings forward.",
             ctx.index
         ),
-        _ => format!(
+        _ if ctx.cm_trusted => format!(
             "Rep {}: your hips rose {cm:.1} cm over {ms:.0} ms before the bar left the floor (limits {:.0} cm, {:.0} ms): the chest drops and the back takes the start of the pull.",
             ctx.index, th.likely_cm, th.likely_ms
+        ),
+        // Without a trusted scale a centimetre figure would be a guess; say only what the clock saw.
+        _ => format!(
+            "Rep {}: your hips rose for {ms:.0} ms before the bar left the floor (limit {:.0} ms): the chest drops and the back takes the start of the pull.",
+            ctx.index, th.likely_ms
         ),
     };
     Some(Finding {
@@ -569,6 +574,9 @@ mod tests {
         // A time-based hip rise needs no scale.
         m.hip_rise_before_bar_ms = Some(300.0);
         assert_eq!(ids(&m, &broken), ["hips_rise_early"]);
+        let evidence = &label(&m, &broken, &t)[0].evidence;
+        assert!(evidence.contains("300 ms"), "{evidence}");
+        assert!(!evidence.contains("cm"), "an untrusted scale must not be quoted in cm: {evidence}");
     }
 
     #[test]
