@@ -21,6 +21,8 @@ const HIP_BAND_CM: f64 = 0.3;
 /// Hips that rise less than this before lift-off (cm) are settling into the pull, not rising
 /// early: a couple of centimetres is within what a braced setup and landmark drift give.
 const EARLY_RISE_CM: f64 = 2.0;
+/// How far back from the end of the hips' low band the rise may count from (s).
+const SETTLE_S: f64 = 0.2;
 /// The early-pull window for the lift-off acceleration spike (s).
 const LIFTOFF_SPIKE_S: f64 = 0.15;
 /// A hip dip is looked for this long before lift-off (s).
@@ -170,16 +172,20 @@ pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, loweri
 /// Hip rise from the setup to the frame before lift-off, and how long before lift-off the
 /// hips were already up: from the first frame they stayed half a centimetre above the setup
 /// (faults.md's lift-off rule applied to the hips). The hip heights are median-filtered over
-/// five frames first, so one jittery frame cannot start the rise early.
+/// five frames first, so one jittery frame cannot start the rise early. The half centimetre
+/// counts from the lowest the hips sat over the last `SETTLE_S` before they left their low
+/// band, not from the band's last frame: hips that creep up a few millimetres while the lifter
+/// settles would otherwise start the count late (by 2 frames on the hips_rise_early sample).
 fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetrics) {
     let (Some(h0), Some(h1)) = (hip_y(k, sref), hip_y(k, rep.liftoff.saturating_sub(1).max(sref))) else { return };
     m.hip_rise_before_bar_cm = Some(h1 - h0);
     let onset = hips_low(k, rep).and_then(|low| {
-        let from = low.saturating_sub(2);
+        let settle = (SETTLE_S * k.fps).round() as usize;
+        let from = low.saturating_sub(settle + 2).max(rep.start);
         let raw: Vec<Option<f64>> = (from..rep.liftoff).map(|i| hip_y(k, i)).collect();
         let steady = crate::signal::median_filter(&raw, 2);
         let at = |i: usize| steady.get(i - from).copied().flatten();
-        let base = at(low)?;
+        let base = (low.saturating_sub(settle).max(from)..=low).filter_map(at).min_by(f64::total_cmp)?;
         (low..rep.liftoff).rev().take_while(|&i| at(i).is_some_and(|h| h >= base + LIFTOFF_RISE_CM)).last()
     });
     m.hip_rise_before_bar_ms = Some(onset.map_or(0.0, |i| (rep.liftoff - i) as f64 * 1000.0 / k.fps));
@@ -355,6 +361,28 @@ mod tests {
         let k = kinematics(&hip, &bar);
         let setup = setup_frame(&k, &rep(46, 60)).expect("a setup");
         assert!((44..=46).contains(&setup), "setup at frame {setup}, the hips bottom out at 45");
+    }
+
+    /// Hips set at 55 cm that creep up 0.2 cm while the lifter settles (frames 30-34), then
+    /// rise 0.1 cm a frame until the bar leaves at frame 56. Measured the way faults.md
+    /// measures lift-off, from the last still frame (30), they are half a centimetre up at
+    /// frame 37: 19 frames before lift-off.
+    #[test]
+    fn the_hip_rise_counts_from_where_the_hips_sat_not_from_the_end_of_their_creep() {
+        let hip: Vec<f64> = (0..80)
+            .map(|i| match i {
+                0..30 => 55.0,
+                30..35 => 55.0 + 0.05 * (i - 30) as f64,
+                _ => 55.2 + 0.1 * (i - 34) as f64,
+            })
+            .collect();
+        let bar: Vec<f64> = (0..80).map(|i| if i < 57 { 0.0 } else { 2.0 * (i - 56) as f64 }).collect();
+        let k = kinematics(&hip, &bar);
+        let mut m = BodyRepMetrics::default();
+        let r = rep(56, 80);
+        hip_rise(&k, &r, hips_low(&k, &r).expect("the hips rose early"), &mut m);
+        let frames = m.hip_rise_before_bar_ms.expect("a timing") * FPS / 1000.0;
+        assert!((frames - 19.0).abs() <= 1.0 + 1e-9, "hip rise over {frames:.1} frames, truth 19");
     }
 
     #[test]
