@@ -79,19 +79,30 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
 /// A plate's painted rings and hub are circles with more contrast than its outer edge
 /// (a red plate on a dark floor is nearly invisible in grey); the plate's size is its
 /// outermost rim, so look outward for a larger concentric rim that is seen all round.
+///
+/// The search stops at the largest plate the detector looks for (`MAX_RADIUS_SHARE`): past it
+/// a textured floor or the wall line can support a "rim" by chance (a portrait render's 193 px
+/// plate on a wood floor grew to 708 px, larger than the frame is wide).
 pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
+    let largest = MAX_RADIUS_SHARE * view.width.min(view.height) as f64;
     let mut best = fit;
     let mut scale = 1.08;
     // A collar or painted ring can be a fifth of the plate or less; look out to 5x and keep
     // the outermost rim seen all round.
-    while scale <= 5.0 {
+    while scale <= 5.0 && fit.ellipse.major() * scale <= largest {
         let guess = Ellipse { a: fit.ellipse.a * scale, b: fit.ellipse.b * scale, ..fit.ellipse };
         if let Some(outer) = refine_rim(view, guess, RimSearch { band: 0.05, min_contrast: 6.0, ..Default::default() })
         {
             let concentric =
                 (outer.ellipse.cx - fit.ellipse.cx).hypot(outer.ellipse.cy - fit.ellipse.cy) < 0.1 * fit.ellipse.b;
             let larger = outer.ellipse.major() > best.ellipse.major() * 1.04;
-            if concentric && larger && outer.support >= 0.6 && outer.rms_px < 0.03 * outer.ellipse.major() {
+            let plate_sized = outer.ellipse.major() <= largest;
+            if concentric
+                && larger
+                && plate_sized
+                && outer.support >= 0.6
+                && outer.rms_px < 0.03 * outer.ellipse.major()
+            {
                 best = outer;
             }
         }
@@ -165,6 +176,25 @@ mod tests {
         let best = found[0].ellipse;
         assert!((best.cx - 400.0).abs() < 0.5 && (best.cy - 260.0).abs() < 0.5, "{found:?}");
         assert!((best.b - 80.0).abs() < 1.0, "{found:?}");
+    }
+
+    /// A plate inside a much larger bright disc (in a real frame: the floor line and a curve
+    /// of the body, most of the "rim" outside the frame): the plate's rim is the outermost
+    /// that can be a plate, never one larger than any plate the detector looks for.
+    #[test]
+    fn a_rim_larger_than_any_plate_is_not_the_plate() {
+        let (w, h) = (400, 300);
+        let mut img = disc_image(w, h, Ellipse::circle(200.0, 150.0, 130.0), 170, 40);
+        let plate = disc_image(w, h, Ellipse::circle(200.0, 150.0, 60.0), 30, 170);
+        for (p, q) in img.iter_mut().zip(&plate) {
+            if *q < 100 {
+                *p = *q;
+            }
+        }
+        let found = detect_plates(&frame(&mat_from(&img, w, h)), 4).unwrap();
+        let largest = MAX_RADIUS_SHARE * 300.0;
+        assert!(found.iter().all(|f| f.ellipse.major() <= largest), "{found:?}");
+        assert!(found.iter().any(|f| (f.ellipse.b - 60.0).abs() < 1.5), "{found:?}");
     }
 
     #[test]
