@@ -365,15 +365,19 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
             "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders (limit {likely:.1}x): the hips shoot up, the back takes the load and the bar swings forward.",
             ctx.index
         ),
-        _ if ctx.cm_trusted => format!(
-            "Rep {}: your hips rose {cm:.1} cm over {ms:.0} ms before the bar left the floor (limits {:.0} cm, {:.0} ms): the chest drops and the back takes the start of the pull.",
-            ctx.index, th.likely_cm, th.likely_ms
-        ),
-        // Without a trusted scale a centimetre figure would be a guess; say only what the clock saw.
-        _ => format!(
-            "Rep {}: your hips rose for {ms:.0} ms before the bar left the floor (limit {:.0} ms): the chest drops and the back takes the start of the pull.",
-            ctx.index, th.likely_ms
-        ),
+        _ => {
+            // Without a trusted scale a centimetre figure would be a guess; say only what the
+            // clock saw.
+            let seen = if ctx.cm_trusted {
+                format!(
+                    "your hips rose {cm:.1} cm over {ms:.0} ms before the bar left the floor (limits {:.0} cm, {:.0} ms)",
+                    th.likely_cm, th.likely_ms
+                )
+            } else {
+                format!("your hips rose for {ms:.0} ms before the bar left the floor (limit {:.0} ms)", th.likely_ms)
+            };
+            format!("Rep {}: {seen}: the chest drops and the back takes the start of the pull.", ctx.index)
+        }
     };
     Some(Finding {
         id: "hips_rise_early",

@@ -138,7 +138,8 @@ pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, loweri
     };
     // When the hips rose before the bar, the setup is where they were lowest, not the last
     // still frame (a slow rise can pass for still).
-    if let Some(last_low) = hips_low(k, rep) {
+    let low = hips_low(k, rep);
+    if let Some(last_low) = low {
         if m.setup_frame.is_none_or(|s| s > last_low) {
             m.setup_frame = Some(last_low);
         }
@@ -149,7 +150,7 @@ pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, loweri
         Some(s) => (rep.start..=s).rev().take_while(|&i| still(k, i)).count() as f64 * 1000.0 / k.fps,
         None => 0.0,
     });
-    hip_rise(k, rep, sref, &mut m);
+    hip_rise(k, rep, sref, low, &mut m);
     m.hip_to_shoulder_rise_ratio = m.knee_pass_frame.and_then(|kp| {
         let rise =
             |s: &[Option<crate::signal::Local>]| Some(s.get(kp).copied()??.value - s.get(rep.liftoff).copied()??.value);
@@ -176,10 +177,11 @@ pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, loweri
 /// counts from the lowest the hips sat over the last `SETTLE_S` before they left their low
 /// band, not from the band's last frame: hips that creep up a few millimetres while the lifter
 /// settles would otherwise start the count late (by 2 frames on the hips_rise_early sample).
-fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetrics) {
+/// `low` is `hips_low` for this rep: no early rise, no onset.
+fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, low: Option<usize>, m: &mut BodyRepMetrics) {
     let (Some(h0), Some(h1)) = (hip_y(k, sref), hip_y(k, rep.liftoff.saturating_sub(1).max(sref))) else { return };
     m.hip_rise_before_bar_cm = Some(h1 - h0);
-    let onset = hips_low(k, rep).and_then(|low| {
+    let onset = low.and_then(|low| {
         let settle = (SETTLE_S * k.fps).round() as usize;
         let from = low.saturating_sub(settle + 2).max(rep.start);
         let raw: Vec<Option<f64>> = (from..rep.liftoff).map(|i| hip_y(k, i)).collect();
@@ -380,7 +382,8 @@ mod tests {
         let k = kinematics(&hip, &bar);
         let mut m = BodyRepMetrics::default();
         let r = rep(56, 80);
-        hip_rise(&k, &r, hips_low(&k, &r).expect("the hips rose early"), &mut m);
+        let low = hips_low(&k, &r).expect("the hips rose early");
+        hip_rise(&k, &r, low, Some(low), &mut m);
         let frames = m.hip_rise_before_bar_ms.expect("a timing") * FPS / 1000.0;
         assert!((frames - 19.0).abs() <= 1.0 + 1e-9, "hip rise over {frames:.1} frames, truth 19");
     }

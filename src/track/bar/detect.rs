@@ -14,6 +14,13 @@ use opencv::prelude::*;
 /// smaller is too far away to measure, larger is not a whole plate in view.
 const MIN_RADIUS_SHARE: f64 = 0.025;
 const MAX_RADIUS_SHARE: f64 = 0.32;
+
+/// Smallest and largest plate radius looked for in an image whose short side is `short` px.
+/// One range for the circle search, the search around a point and the outward rim search, so
+/// none of them can return a plate another would never have looked for.
+fn plate_radius_range(short: f64) -> (f64, f64) {
+    ((MIN_RADIUS_SHARE * short).max(6.0), MAX_RADIUS_SHARE * short)
+}
 /// The long side of the image Hough runs on; plates stay well above 10 px there.
 const HOUGH_LONG_SIDE: f64 = 640.0;
 /// A rim must be seen along at least this share of rays to count as a plate.
@@ -57,9 +64,7 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
     let mut blurred = Mat::default();
     imgproc::gaussian_blur(&small, &mut blurred, Size::new(5, 5), 1.2, 1.2, opencv::core::BORDER_DEFAULT)
         .map_err(Error::opencv("smoothing a frame for plate search"))?;
-    let short = w.min(h) * scale;
-    let min_r = (MIN_RADIUS_SHARE * short).max(6.0);
-    let max_r = MAX_RADIUS_SHARE * short;
+    let (min_r, max_r) = plate_radius_range(w.min(h) * scale);
     let mut found = Vector::<Vec3f>::new();
     imgproc::hough_circles(
         &blurred,
@@ -80,11 +85,11 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
 /// (a red plate on a dark floor is nearly invisible in grey); the plate's size is its
 /// outermost rim, so look outward for a larger concentric rim that is seen all round.
 ///
-/// The search stops at the largest plate the detector looks for (`MAX_RADIUS_SHARE`): past it
+/// The search stops at the largest plate the detector looks for (`plate_radius_range`): past it
 /// a textured floor or the wall line can support a "rim" by chance (a portrait render's 193 px
 /// plate on a wood floor grew to 708 px, larger than the frame is wide).
 pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
-    let largest = MAX_RADIUS_SHARE * view.width.min(view.height) as f64;
+    let (_, largest) = plate_radius_range(view.width.min(view.height) as f64);
     let mut best = fit;
     let mut scale = 1.08;
     // A collar or painted ring can be a fifth of the plate or less; look out to 5x and keep
@@ -132,8 +137,7 @@ fn merge_concentric(mut fits: Vec<RimFit>) -> Vec<RimFit> {
 /// (within `radii` when given) for the one whose edge is seen all round, then fits its rim.
 pub fn plate_at(frame: &FrameImages, x: f64, y: f64, radii: Option<(f64, f64)>) -> Result<Option<RimFit>> {
     let view = ImageView::from_mat(frame.colour)?;
-    let short = view.width.min(view.height) as f64;
-    let (lo, hi) = radii.unwrap_or(((MIN_RADIUS_SHARE * short).max(6.0), MAX_RADIUS_SHARE * short));
+    let (lo, hi) = radii.unwrap_or_else(|| plate_radius_range(view.width.min(view.height) as f64));
     let mut best: Option<RimFit> = None;
     let mut r = lo.max(6.0);
     while r <= hi {
@@ -192,7 +196,7 @@ mod tests {
             }
         }
         let found = detect_plates(&frame(&mat_from(&img, w, h)), 4).unwrap();
-        let largest = MAX_RADIUS_SHARE * 300.0;
+        let (_, largest) = plate_radius_range(300.0);
         assert!(found.iter().all(|f| f.ellipse.major() <= largest), "{found:?}");
         assert!(found.iter().any(|f| (f.ellipse.b - 60.0).abs() < 1.5), "{found:?}");
     }
