@@ -13,6 +13,10 @@ use crate::signal::{self, Local};
 pub const LIFTOFF_RISE_CM: f64 = 0.5;
 /// Distance below the rep's top within which the bar counts as locked out.
 pub const LOCKOUT_BAND_CM: f64 = 0.5;
+/// A one-frame extreme of the bar height is kept when it continues the line of the two frames
+/// on one side to within this (a bounce's bottom does, to 0.4-0.6 cm on the jerked_liftoff
+/// sample's touch-and-go rep); a tracker's jump of more fits neither side and is removed.
+const DESPIKE_TOL_CM: f64 = 1.0;
 /// Rises smaller than this are not reps (a reset of the grip, a bar rolled on the floor).
 pub const MIN_ROM_CM: f64 = 12.0;
 /// Bar speed below which the bar counts as still, in cm/s.
@@ -53,14 +57,7 @@ pub struct RepSplit {
 
 /// Splits a set given the bar height per frame (cm, y up; `None` where the bar was not seen).
 pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
-    let dt = 1.0 / fps;
-    let bridged = signal::fill_short_gaps(height_cm, (0.3 * fps).round() as usize);
-    let despiked = signal::median_filter(&bridged, 1);
-    let half = ((0.07 * fps).round() as usize).max(2);
-    let height = signal::local_quadratic(&despiked, dt, half);
-    // Frame decisions use the despiked positions (the plate track is sub-millimetre): a
-    // smoothing window would round off the sharp bottom of a touch-and-go bounce.
-    let h = despiked;
+    let (h, height) = bar_height_signal(height_cm, fps);
 
     let mut reps = Vec::new();
     let mut partial = Vec::new();
@@ -100,6 +97,18 @@ pub fn split_reps(height_cm: &[Option<f64>], fps: f64) -> RepSplit {
         prev_end = end;
     }
     RepSplit { reps, partial, height }
+}
+
+/// The bar height the frame decisions read (short gaps bridged, tracker jumps removed) and its
+/// local fit (smoothed height, velocity, acceleration). Frame decisions use the despiked
+/// positions, not the fit (the plate track is sub-millimetre): a smoothing window would round
+/// off the sharp bottom of a touch-and-go bounce.
+pub fn bar_height_signal(height_cm: &[Option<f64>], fps: f64) -> (Vec<Option<f64>>, Vec<Option<Local>>) {
+    let bridged = signal::fill_short_gaps(height_cm, (0.3 * fps).round() as usize);
+    let despiked = signal::despike_keeping_trends(&bridged, DESPIKE_TOL_CM);
+    let half = ((0.07 * fps).round() as usize).max(2);
+    let fit = signal::local_quadratic(&despiked, 1.0 / fps, half);
+    (despiked, fit)
 }
 
 /// Frame ranges where the bar is in the upper part of its travel: each is one rise. Uses a
@@ -250,6 +259,26 @@ mod tests {
             assert!(r.lockout.abs_diff(lock) <= 1, "{r:?} vs {lock}");
             assert!((r.top_cm - r.rest_cm - 50.0).abs() < 0.5);
         }
+    }
+
+    /// Touch-and-go: the bar falls onto the floor and leaves it on the next frame. Lift-off is
+    /// that next frame and the range of motion runs from the floor, not from a frame above it.
+    #[test]
+    fn a_bounce_off_the_floor_lifts_off_on_the_frame_after_contact() {
+        let fps = 30.0;
+        let mut h: Vec<Option<f64>> = vec![Some(22.5); 20];
+        let fall: Vec<f64> = (1..=30).map(|k| 72.5 - 50.0 * (k as f64 / 30.0).powi(2)).collect();
+        h.extend(fall.iter().rev().map(|&y| Some(y))); // first pull, ending at the top
+        h.extend(std::iter::repeat_n(Some(72.5), 10));
+        h.extend(fall.iter().map(|&y| Some(y))); // falling faster and faster onto the floor
+        let contact = h.len() - 1;
+        h.extend(fall.iter().rev().skip(1).map(|&y| Some(y))); // straight back up
+        h.extend(std::iter::repeat_n(Some(72.5), 10));
+        let split = split_reps(&h, fps);
+        assert_eq!(split.reps.len(), 2);
+        let bounce = &split.reps[1];
+        assert_eq!(bounce.liftoff, contact + 1);
+        assert!((bounce.top_cm - bounce.rest_cm - 50.0).abs() < 0.5, "{bounce:?}");
     }
 
     #[test]

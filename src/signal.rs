@@ -136,6 +136,30 @@ pub fn median_filter(values: &[Option<f64>], half: usize) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// Removes single-frame spikes like a 3-sample running median, but keeps a sample that
+/// continues the straight-line trend of the two samples on either side of it to within `tol`.
+/// The bottom of a touch-and-go bounce is a one-frame extreme too: the bar falls into it and
+/// climbs out of it on a line, where a tracker's jump fits neither side. A plain median flattens
+/// that bottom onto the next frame, and lift-off then reads a frame late.
+pub fn despike_keeping_trends(values: &[Option<f64>], tol: f64) -> Vec<Option<f64>> {
+    let median = median_filter(values, 1);
+    let at = |j: Option<usize>| j.and_then(|j| values.get(j).copied().flatten());
+    let predicted = |near: Option<usize>, far: Option<usize>| Some(2.0 * at(near)? - at(far)?);
+    (0..values.len())
+        .map(|i| {
+            let v = values[i]?;
+            let from_before = predicted(i.checked_sub(1), i.checked_sub(2));
+            let from_after = predicted(Some(i + 1), Some(i + 2));
+            let continues = [from_before, from_after].into_iter().flatten().any(|p| (v - p).abs() <= tol);
+            if continues {
+                Some(v)
+            } else {
+                median[i]
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,6 +204,17 @@ mod tests {
     fn median_filter_removes_a_spike() {
         let y = vec![Some(1.0), Some(1.0), Some(9.0), Some(1.0), Some(1.0)];
         assert_eq!(median_filter(&y, 1)[2], Some(1.0));
+    }
+
+    #[test]
+    fn despike_removes_a_jump_but_keeps_the_bottom_of_a_bounce() {
+        let jump = vec![Some(1.0), Some(1.0), Some(9.0), Some(1.0), Some(1.0)];
+        assert_eq!(despike_keeping_trends(&jump, 0.5)[2], Some(1.0));
+        // Falling 4 cm a frame onto the floor and climbing straight back out.
+        let bounce = vec![Some(12.0), Some(8.0), Some(4.0), Some(0.0), Some(4.5), Some(9.0), Some(13.5)];
+        let kept = despike_keeping_trends(&bounce, 0.5);
+        assert_eq!(kept, bounce);
+        assert_eq!(median_filter(&bounce, 1)[3], Some(4.0), "the plain median lifts the bottom");
     }
 
     #[test]

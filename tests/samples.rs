@@ -97,7 +97,7 @@ fn bar_centre_scale_and_reps_match_truth() {
         assert!(scale.abs() <= 0.02, "{}: cm per px off by {:.2}%", s.name, 100.0 * scale);
         assert_eq!(ours.len(), truth.len(), "{}: rep count", s.name);
         for (o, t) in ours.iter().zip(&truth) {
-            assert!(o.0.abs_diff(t.0) <= 2 && o.1.abs_diff(t.1) <= 2, "{}: rep frames {o:?} vs truth {t:?}", s.name);
+            assert!(o.0.abs_diff(t.0) <= 1 && o.1.abs_diff(t.1) <= 1, "{}: rep frames {o:?} vs truth {t:?}", s.name);
         }
     }
 }

@@ -133,10 +133,8 @@ impl Series {
 
 /// Smoothed vertical velocity in m/s from heights in cm, as the rep splitter computes it.
 pub fn vertical_velocity(height_cm: &[Option<f64>], fps: f64) -> Vec<Option<f64>> {
-    let bridged = signal::fill_short_gaps(height_cm, (0.3 * fps).round() as usize);
-    let despiked = signal::median_filter(&bridged, 1);
-    let half = ((0.07 * fps).round() as usize).max(2);
-    signal::local_quadratic(&despiked, 1.0 / fps, half).into_iter().map(|l| l.map(|l| l.rate / 100.0)).collect()
+    let (_, fit) = crate::reps::bar_height_signal(height_cm, fps);
+    fit.into_iter().map(|l| l.map(|l| l.rate / 100.0)).collect()
 }
 
 /// The bar at the last frame with a bar at or before the first rep's lift-off.
