@@ -540,10 +540,9 @@ fn measure_reps(
         .map(|r| metrics::bar::measure(r, &split.height, x_cm, fps, facing.map(Facing::sign)))
         .collect();
     let losses = metrics::bar::velocity_loss_pct(&bar_metrics.iter().map(|m| m.mean_velocity_m_s).collect::<Vec<_>>());
-    let first = split.reps.first();
     let reference = SetReference {
-        neutral_chord_cm: first.and_then(|r| metrics::body::neutral_chord(kin, r)),
-        neutral_back: first.and_then(|r| metrics::body::neutral_back(kin, r)),
+        neutral_chord_cm: metrics::body::neutral_chord(kin, &split.reps),
+        neutral_back: metrics::body::neutral_back(kin, &split.reps),
     };
     let t = |i: usize| i as f64 / fps;
     let r2 = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);

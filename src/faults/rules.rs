@@ -137,9 +137,20 @@ fn confidence(f: &Finding, ctx: &RepContext) -> f64 {
 /// the back does not show down to watch.
 fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
     let th = &t.lumbar_rounding;
-    let chord = m.trunk_chord_change_pct.and_then(|v| grade(v, th.watch_pct, th.likely_pct).map(|s| (s, v)));
-    let bulge = m.back_bulge_pct.map(|b| (grade(b, th.outline_watch_pct, th.outline_likely_pct), b));
     use Severity::{Likely, Watch};
+    // A chord already that much short at this rep's own setup, when the set's other setups
+    // agree on a longer one, was short before the bar moved: a misread (the detector's first
+    // crop on a lifter filmed already set up) as often as a rounded setup. It can ask for a
+    // look, not decide.
+    let short_at_setup = m.setup_chord_change_pct.filter(|&p| p >= th.likely_pct);
+    let chord =
+        m.trunk_chord_change_pct.and_then(|v| grade(v, th.watch_pct, th.likely_pct).map(|s| (s, v))).map(|(s, v)| {
+            match short_at_setup {
+                Some(_) => (Watch, v),
+                None => (s, v),
+            }
+        });
+    let bulge = m.back_bulge_pct.map(|b| (grade(b, th.outline_watch_pct, th.outline_likely_pct), b));
     let (severity, by_outline) = match (chord.map(|c| c.0), bulge.map(|b| b.0)) {
         (Some(Likely), Some(Some(_))) | (Some(Likely), None) => (Likely, false),
         (_, Some(Some(Likely))) => (Likely, true),
@@ -156,10 +167,15 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
     };
     let frame = frame.unwrap_or(ctx.liftoff_frame);
     let at = frame as f64 / ctx.fps;
-    let chord_text = format!(
+    let mut chord_text = format!(
         "the distance from shoulder to hip shrank by {chord_value:.0}% of your braced setup (limit {:.0}%)",
         th.likely_pct
     );
+    if let Some(p) = short_at_setup.filter(|_| !by_outline) {
+        chord_text += &format!(
+            ", but it already read {p:.0}% short at this rep's setup, before the bar moved, unlike your other setups, so the points may be misread here"
+        );
+    }
     let (base, evidence) = match bulge {
         Some((Some(_), b)) => (
             0.85,
@@ -474,6 +490,7 @@ mod tests {
             setup_trunk_angle_deg: Some(35.0),
             setup_chord_cm: Some(50.0),
             trunk_chord_change_pct: Some(1.0),
+            setup_chord_change_pct: Some(0.0),
             min_chord_frame: Some(65),
             back_bulge_pct: None,
             max_bulge_frame: None,
@@ -518,6 +535,29 @@ mod tests {
                 assert!(!f.cue.is_empty() && f.confidence > 0.0 && f.confidence < 1.0);
             }
         }
+    }
+
+    /// Fault-suite seed 2: a lifter filmed already set up, read from the detector's first crop,
+    /// shows a chord 19% short at rep 1's setup and all through its pull, while the set's other
+    /// setups agree with each other. That reading asks for a look; it does not decide.
+    #[test]
+    fn a_chord_already_short_at_its_own_setup_is_not_likely_rounding_on_its_own() {
+        let t = Thresholds::default();
+        let rounding = |bulge: Option<f64>| {
+            let m = BodyRepMetrics {
+                trunk_chord_change_pct: Some(18.7),
+                setup_chord_change_pct: Some(19.3),
+                back_bulge_pct: bulge,
+                ..clean()
+            };
+            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").map(|f| (f.severity, f.evidence))
+        };
+        let (sev, evidence) = rounding(None).unwrap();
+        assert_eq!(sev, Severity::Watch);
+        assert!(evidence.contains("19% short at this rep's setup, before the bar moved"), "{evidence}");
+        assert_eq!(rounding(Some(7.0)).unwrap().0, Severity::Watch);
+        // The back's outline bulging past its own limit still decides.
+        assert_eq!(rounding(Some(12.0)).unwrap().0, Severity::Likely);
     }
 
     #[test]

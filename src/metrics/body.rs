@@ -53,6 +53,9 @@ pub struct BodyRepMetrics {
     /// Largest shortening of the chord from neutral during the pull, % (+ = shorter).
     pub trunk_chord_change_pct: Option<f64>,
     pub min_chord_frame: Option<usize>,
+    /// How much shorter than neutral the chord already read at this rep's own setup, %
+    /// (+ = shorter). Far from 0 only when this setup disagrees with the set's others.
+    pub setup_chord_change_pct: Option<f64>,
     /// Largest bulge of the back out of its setup line during the pull, % of the chord.
     pub back_bulge_pct: Option<f64>,
     pub max_bulge_frame: Option<usize>,
@@ -80,14 +83,44 @@ fn hip_y(k: &Kinematics, i: usize) -> Option<f64> {
 }
 
 /// The last still frame before lift-off, with the bar still on the floor; or, when the hips
-/// went on down from there (`SETUP_DESCENT_CM`), the frame where they bottomed out.
+/// went on down from there (`SETUP_DESCENT_CM`), the frame where they bottomed out. A lifter
+/// who lowers the bar and pulls again without ever holding still is set at the stillest moment
+/// the bar rested: the body stops for an instant as the bar lands, before any dip into the pull.
 pub fn setup_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
-    let from = rep.start.max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
-    let last_still = (from..rep.liftoff)
-        .rev()
-        .take_while(|&i| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM))
-        .find(|&i| still(k, i))?;
+    setup_given_low(k, rep, hips_low(k, rep))
+}
+
+/// The setup, given `hips_low` for the rep. When the hips rose before the bar, the setup is
+/// where they were lowest, not the last still frame (a slow rise can pass for still); only
+/// without either is it the stillest moment.
+fn setup_given_low(k: &Kinematics, rep: &RepFrames, low: Option<usize>) -> Option<usize> {
+    match (still_setup_frame(k, rep), low) {
+        (Some(s), Some(l)) if s > l => Some(l),
+        (Some(s), _) => Some(s),
+        (None, Some(l)) => Some(l),
+        (None, None) => stillest_resting_frame(k, rep),
+    }
+}
+
+/// The setup when the lifter held still: the last still frame, or the bottom of a dip after it.
+fn still_setup_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
+    let last_still = resting_frames(k, rep).find(|&i| still(k, i))?;
     Some(bottom_after(k, last_still, rep.liftoff).unwrap_or(last_still))
+}
+
+/// The frame the body moved slowest while the bar rested (`None` when none has a speed).
+fn stillest_resting_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
+    resting_frames(k, rep)
+        .filter_map(|i| k.body_speed(i).map(|s| (i, s)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+/// The frames before lift-off, latest first, back to the setup window's start or the last
+/// frame the bar was off the floor.
+fn resting_frames<'a>(k: &'a Kinematics, rep: &'a RepFrames) -> impl Iterator<Item = usize> + 'a {
+    let from = rep.start.max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
+    (from..rep.liftoff).rev().take_while(move |&i| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM))
 }
 
 /// The lowest hip frame in `from..to` when it lies `SETUP_DESCENT_CM` or more below `from`.
@@ -131,19 +164,12 @@ fn hips_low(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
 }
 
 pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, lowering_start: usize) -> BodyRepMetrics {
+    let low = hips_low(k, rep);
     let mut m = BodyRepMetrics {
-        setup_frame: setup_frame(k, rep),
+        setup_frame: setup_given_low(k, rep, low),
         knee_pass_frame: knee_pass_frame(k, rep),
         ..Default::default()
     };
-    // When the hips rose before the bar, the setup is where they were lowest, not the last
-    // still frame (a slow rise can pass for still).
-    let low = hips_low(k, rep);
-    if let Some(last_low) = low {
-        if m.setup_frame.is_none_or(|s| s > last_low) {
-            m.setup_frame = Some(last_low);
-        }
-    }
     let setup = m.setup_frame;
     let sref = setup.unwrap_or(rep.liftoff.saturating_sub(1));
     m.hold_before_liftoff_ms = Some(match setup {
@@ -161,7 +187,7 @@ pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, loweri
     m.setup_knee_angle_deg = k.knee_angle(sref);
     m.setup_trunk_angle_deg = k.trunk_angle(sref);
     m.setup_chord_cm = k.chord(sref);
-    chord_change(k, rep, reference, &mut m);
+    chord_change(k, rep, sref, reference, &mut m);
     back_bulge(k, rep, reference, &mut m);
     lockout_lean(k, rep, lowering_start, &mut m);
     liftoff_accel(k, rep, &mut m);
@@ -193,8 +219,9 @@ fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, low: Option<usize>, m:
     m.hip_rise_before_bar_ms = Some(onset.map_or(0.0, |i| (rep.liftoff - i) as f64 * 1000.0 / k.fps));
 }
 
-fn chord_change(k: &Kinematics, rep: &RepFrames, reference: &SetReference, m: &mut BodyRepMetrics) {
+fn chord_change(k: &Kinematics, rep: &RepFrames, sref: usize, reference: &SetReference, m: &mut BodyRepMetrics) {
     let Some(neutral) = reference.neutral_chord_cm else { return };
+    m.setup_chord_change_pct = chord_at_setup(k, sref).map(|c| 100.0 * (neutral - c) / neutral);
     let shortest =
         (rep.liftoff..=rep.lockout).filter_map(|i| k.chord(i).map(|c| (i, c))).min_by(|a, b| a.1.total_cmp(&b.1));
     if let Some((i, c)) = shortest {
@@ -286,19 +313,36 @@ fn bar_drift(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetric
     }
 }
 
-/// The back's neutral line: its offset at the first rep's setup (median of the readings
-/// within a sixth of a second).
-pub fn neutral_back(k: &Kinematics, first: &RepFrames) -> Option<f64> {
-    let s = setup_or_before_liftoff(k, first);
+/// The back's neutral line: its offset at the setups (per setup, the median of the readings
+/// within a sixth of a second; over the set, the median of the setups, as for the chord).
+pub fn neutral_back(k: &Kinematics, reps: &[RepFrames]) -> Option<f64> {
     let half = ((k.fps / 6.0).round() as usize).max(2);
-    median_over(s.saturating_sub(half)..=(s + half).min(first.liftoff), |i| k.back_offset(i))
+    median_of_setups(k, reps, |s, rep| {
+        median_over(s.saturating_sub(half)..=(s + half).min(rep.liftoff), |i| k.back_offset(i))
+    })
 }
 
-/// The neutral trunk chord: the chord at the first rep's setup, the lifter's braced start.
-pub fn neutral_chord(k: &Kinematics, first: &RepFrames) -> Option<f64> {
-    let s = setup_or_before_liftoff(k, first);
-    // Median over a few frames around the setup, against landmark jitter.
-    median_over(s.saturating_sub(2)..=s + 2, |i| k.chord(i))
+/// The neutral trunk chord: the chord at the setup, the lifter's braced start. Taken over every
+/// rep's setup and the median kept, not the first rep's alone: a lifter filmed already set up
+/// is read from the detector's first crop there, which puts the hip 12-20 cm off until the
+/// lifter moves (fault-suite seed 2: a chord 20% short, so every later rep read 20% longer than
+/// neutral and the rounded ones were missed). Rounding shows during the pull, not at the setups.
+pub fn neutral_chord(k: &Kinematics, reps: &[RepFrames]) -> Option<f64> {
+    median_of_setups(k, reps, |s, _| chord_at_setup(k, s))
+}
+
+/// The chord at a setup frame: the median over a few frames around it, against landmark jitter.
+fn chord_at_setup(k: &Kinematics, setup: usize) -> Option<f64> {
+    median_over(setup.saturating_sub(2)..=setup + 2, |i| k.chord(i))
+}
+
+fn median_of_setups(
+    k: &Kinematics,
+    reps: &[RepFrames],
+    at_setup: impl Fn(usize, &RepFrames) -> Option<f64>,
+) -> Option<f64> {
+    let mut v: Vec<f64> = reps.iter().filter_map(|rep| at_setup(setup_or_before_liftoff(k, rep), rep)).collect();
+    crate::signal::median(&mut v)
 }
 
 /// The setup frame, or the frame before lift-off when no still setup was found.
