@@ -540,9 +540,10 @@ fn measure_reps(
         .map(|r| metrics::bar::measure(r, &split.height, x_cm, fps, facing.map(Facing::sign)))
         .collect();
     let losses = metrics::bar::velocity_loss_pct(&bar_metrics.iter().map(|m| m.mean_velocity_m_s).collect::<Vec<_>>());
+    let setups: Vec<metrics::body::Setup> = split.reps.iter().map(|r| metrics::body::read_setup(kin, r)).collect();
     let reference = SetReference {
-        neutral_chord_cm: metrics::body::neutral_chord(kin, &split.reps),
-        neutral_back: metrics::body::neutral_back(kin, &split.reps),
+        neutral_chord_cm: metrics::body::neutral_chord(kin, &split.reps, &setups),
+        neutral_back: metrics::body::neutral_back(kin, &split.reps, &setups),
     };
     let t = |i: usize| i as f64 / fps;
     let r2 = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);
@@ -554,8 +555,11 @@ fn measure_reps(
         .enumerate()
         .map(|(k, ((r, m), loss))| {
             let lowering = metrics::bar::lowering_start(&split.height, r);
-            let b =
-                if has_body { metrics::body::measure(kin, r, &reference, lowering) } else { BodyRepMetrics::default() };
+            let b = if has_body {
+                metrics::body::measure(kin, r, &setups[k], &reference, lowering)
+            } else {
+                BodyRepMetrics::default()
+            };
             let previous = k.checked_sub(1).map(|p| &split.reps[p]);
             let rep = Rep {
                 index: k + 1,

@@ -87,19 +87,35 @@ fn hip_y(k: &Kinematics, i: usize) -> Option<f64> {
 /// who lowers the bar and pulls again without ever holding still is set at the stillest moment
 /// the bar rested: the body stops for an instant as the bar lands, before any dip into the pull.
 pub fn setup_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
-    setup_given_low(k, rep, hips_low(k, rep))
+    read_setup(k, rep).frame
 }
 
-/// The setup, given `hips_low` for the rep. When the hips rose before the bar, the setup is
-/// where they were lowest, not the last still frame (a slow rise can pass for still); only
-/// without either is it the stillest moment.
-fn setup_given_low(k: &Kinematics, rep: &RepFrames, low: Option<usize>) -> Option<usize> {
-    match (still_setup_frame(k, rep), low) {
+/// A rep's setup, read once and shared by the set's references and the rep's measurements.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Setup {
+    pub frame: Option<usize>,
+    /// `hips_low` for the rep: where the hips sat before an early rise, if they rose.
+    hips_low: Option<usize>,
+}
+
+impl Setup {
+    /// The frame the setup quantities are read at: the setup, or the frame before lift-off.
+    pub fn at(&self, rep: &RepFrames) -> usize {
+        self.frame.unwrap_or(rep.liftoff.saturating_sub(1))
+    }
+}
+
+/// When the hips rose before the bar, the setup is where they were lowest, not the last still
+/// frame (a slow rise can pass for still); only without either is it the stillest moment.
+pub fn read_setup(k: &Kinematics, rep: &RepFrames) -> Setup {
+    let low = hips_low(k, rep);
+    let frame = match (still_setup_frame(k, rep), low) {
         (Some(s), Some(l)) if s > l => Some(l),
         (Some(s), _) => Some(s),
         (None, Some(l)) => Some(l),
         (None, None) => stillest_resting_frame(k, rep),
-    }
+    };
+    Setup { frame, hips_low: low }
 }
 
 /// The setup when the lifter held still: the last still frame, or the bottom of a dip after it.
@@ -163,15 +179,18 @@ fn hips_low(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
     window.iter().rev().find(|w| w.0 < crossing && w.1 <= low + HIP_BAND_CM).map(|w| w.0)
 }
 
-pub fn measure(k: &Kinematics, rep: &RepFrames, reference: &SetReference, lowering_start: usize) -> BodyRepMetrics {
-    let low = hips_low(k, rep);
-    let mut m = BodyRepMetrics {
-        setup_frame: setup_given_low(k, rep, low),
-        knee_pass_frame: knee_pass_frame(k, rep),
-        ..Default::default()
-    };
+pub fn measure(
+    k: &Kinematics,
+    rep: &RepFrames,
+    read: &Setup,
+    reference: &SetReference,
+    lowering_start: usize,
+) -> BodyRepMetrics {
+    let low = read.hips_low;
+    let mut m =
+        BodyRepMetrics { setup_frame: read.frame, knee_pass_frame: knee_pass_frame(k, rep), ..Default::default() };
     let setup = m.setup_frame;
-    let sref = setup.unwrap_or(rep.liftoff.saturating_sub(1));
+    let sref = read.at(rep);
     m.hold_before_liftoff_ms = Some(match setup {
         Some(s) => (rep.start..=s).rev().take_while(|&i| still(k, i)).count() as f64 * 1000.0 / k.fps,
         None => 0.0,
@@ -315,9 +334,9 @@ fn bar_drift(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetric
 
 /// The back's neutral line: its offset at the setups (per setup, the median of the readings
 /// within a sixth of a second; over the set, the median of the setups, as for the chord).
-pub fn neutral_back(k: &Kinematics, reps: &[RepFrames]) -> Option<f64> {
+pub fn neutral_back(k: &Kinematics, reps: &[RepFrames], setups: &[Setup]) -> Option<f64> {
     let half = ((k.fps / 6.0).round() as usize).max(2);
-    median_of_setups(k, reps, |s, rep| {
+    median_of_setups(reps, setups, |s, rep| {
         median_over(s.saturating_sub(half)..=(s + half).min(rep.liftoff), |i| k.back_offset(i))
     })
 }
@@ -327,8 +346,8 @@ pub fn neutral_back(k: &Kinematics, reps: &[RepFrames]) -> Option<f64> {
 /// is read from the detector's first crop there, which puts the hip 12-20 cm off until the
 /// lifter moves (fault-suite seed 2: a chord 20% short, so every later rep read 20% longer than
 /// neutral and the rounded ones were missed). Rounding shows during the pull, not at the setups.
-pub fn neutral_chord(k: &Kinematics, reps: &[RepFrames]) -> Option<f64> {
-    median_of_setups(k, reps, |s, _| chord_at_setup(k, s))
+pub fn neutral_chord(k: &Kinematics, reps: &[RepFrames], setups: &[Setup]) -> Option<f64> {
+    median_of_setups(reps, setups, |s, _| chord_at_setup(k, s))
 }
 
 /// The chord at a setup frame: the median over a few frames around it, against landmark jitter.
@@ -337,17 +356,12 @@ fn chord_at_setup(k: &Kinematics, setup: usize) -> Option<f64> {
 }
 
 fn median_of_setups(
-    k: &Kinematics,
     reps: &[RepFrames],
+    setups: &[Setup],
     at_setup: impl Fn(usize, &RepFrames) -> Option<f64>,
 ) -> Option<f64> {
-    let mut v: Vec<f64> = reps.iter().filter_map(|rep| at_setup(setup_or_before_liftoff(k, rep), rep)).collect();
+    let mut v: Vec<f64> = reps.iter().zip(setups).filter_map(|(rep, setup)| at_setup(setup.at(rep), rep)).collect();
     crate::signal::median(&mut v)
-}
-
-/// The setup frame, or the frame before lift-off when no still setup was found.
-fn setup_or_before_liftoff(k: &Kinematics, rep: &RepFrames) -> usize {
-    setup_frame(k, rep).unwrap_or(rep.liftoff.saturating_sub(1))
 }
 
 fn median_over(frames: std::ops::RangeInclusive<usize>, value: impl Fn(usize) -> Option<f64>) -> Option<f64> {
