@@ -211,6 +211,11 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
     })
 }
 
+/// Lean readings over the top hold spread wider than this (interquartile range, degrees) are
+/// too unsteady to call a lean `likely`: every rendered and real rep looked at on 2026-12-04
+/// stayed under 7, a clip whose trunk points swung 60° between frames read 34.
+const UNSTEADY_LEAN_SPREAD_DEG: f64 = 10.0;
+
 fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
     let lean = m.lockout_trunk_lean_back_deg?;
     let th = &t.lumbar_hyperextension;
@@ -221,14 +226,22 @@ fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Optio
     if beyond.is_some_and(|b| b >= th.likely_beyond_baseline_deg) && lean >= th.watch_deg {
         severity = Some(Severity::Likely);
     }
-    let severity = severity?;
+    // Readings that swing from frame to frame over the hold cannot decide the lean: the
+    // median of noise is noise. They can still ask for a look.
+    let unsteady = m.lockout_lean_spread_deg.filter(|&s| s > UNSTEADY_LEAN_SPREAD_DEG);
+    let severity = severity.map(|s| if unsteady.is_some() { Severity::Watch } else { s })?;
     let frame = m.lockout_lean_frame.unwrap_or(ctx.lockout_frame);
-    let baseline = match (ctx.standing_lean_deg, beyond) {
+    let mut baseline = match (ctx.standing_lean_deg, beyond) {
         (Some(b), Some(d)) => {
             format!(" You stood at {b:.0}° before the set, so that is {d:.0}° beyond your own posture.")
         }
         _ => String::new(),
     };
+    if let Some(spread) = unsteady {
+        baseline += &format!(
+            " But the trunk's readings at the top swung by {spread:.0}° between frames, so the points are unsteady there: look at the video."
+        );
+    }
     Some(Finding {
         id: "lumbar_hyperextension",
         severity,
@@ -496,6 +509,7 @@ mod tests {
             max_bulge_frame: None,
             lockout_trunk_lean_back_deg: Some(1.0),
             lockout_lean_frame: Some(92),
+            lockout_lean_spread_deg: Some(1.0),
             liftoff_accel_ratio: Some(1.6),
             peak_accel_frame: Some(61),
             hip_dip_cm: Some(0.0),
@@ -558,6 +572,28 @@ mod tests {
         assert_eq!(rounding(Some(7.0)).unwrap().0, Severity::Watch);
         // The back's outline bulging past its own limit still decides.
         assert_eq!(rounding(Some(12.0)).unwrap().0, Severity::Likely);
+    }
+
+    /// bichraix bad006: at the top the trunk points swing from -34° to +31° between frames, and
+    /// the median of that window read 12° of lean back. It asks for a look; it does not decide.
+    #[test]
+    fn an_unsteady_lean_at_the_top_is_not_likely_hyperextension() {
+        let t = Thresholds::default();
+        let lean = |spread: f64| {
+            let m = BodyRepMetrics {
+                lockout_trunk_lean_back_deg: Some(16.0),
+                lockout_lean_spread_deg: Some(spread),
+                ..clean()
+            };
+            label(&m, &ctx(), &t)
+                .into_iter()
+                .find(|f| f.id == "lumbar_hyperextension")
+                .map(|f| (f.severity, f.evidence))
+        };
+        assert_eq!(lean(2.0).unwrap().0, Severity::Likely);
+        let (sev, evidence) = lean(33.7).unwrap();
+        assert_eq!(sev, Severity::Watch);
+        assert!(evidence.contains("swung by 34° between frames"), "{evidence}");
     }
 
     #[test]
