@@ -142,15 +142,20 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
     // agree on a longer one, was short before the bar moved: a misread (the detector's first
     // crop on a lifter filmed already set up) as often as a rounded setup. It can ask for a
     // look, not decide.
+    // The same holds for the back's outline.
     let short_at_setup = m.setup_chord_change_pct.filter(|&p| p >= th.likely_pct);
-    let chord =
-        m.trunk_chord_change_pct.and_then(|v| grade(v, th.watch_pct, th.likely_pct).map(|s| (s, v))).map(|(s, v)| {
-            match short_at_setup {
-                Some(_) => (Watch, v),
-                None => (s, v),
-            }
-        });
-    let bulge = m.back_bulge_pct.map(|b| (grade(b, th.outline_watch_pct, th.outline_likely_pct), b));
+    let bulged_at_setup = m.setup_back_bulge_pct.filter(|&p| p >= th.outline_likely_pct);
+    let held = |graded: Option<(Severity, f64)>, at_setup: Option<f64>| {
+        graded.map(|(s, v)| if at_setup.is_some() { (Watch, v) } else { (s, v) })
+    };
+    let chord = held(
+        m.trunk_chord_change_pct.and_then(|v| grade(v, th.watch_pct, th.likely_pct).map(|s| (s, v))),
+        short_at_setup,
+    );
+    let bulge = m.back_bulge_pct.map(|b| {
+        let graded = held(grade(b, th.outline_watch_pct, th.outline_likely_pct).map(|s| (s, b)), bulged_at_setup);
+        (graded.map(|g| g.0), b)
+    });
     let (severity, by_outline) = match (chord.map(|c| c.0), bulge.map(|b| b.0)) {
         (Some(Likely), Some(Some(_))) | (Some(Likely), None) => (Likely, false),
         (_, Some(Some(Likely))) => (Likely, true),
@@ -167,15 +172,18 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
     };
     let frame = frame.unwrap_or(ctx.liftoff_frame);
     let at = frame as f64 / ctx.fps;
-    let mut chord_text = format!(
+    let chord_text = format!(
         "the distance from shoulder to hip shrank by {chord_value:.0}% of your braced setup (limit {:.0}%)",
         th.likely_pct
     );
-    if let Some(p) = short_at_setup.filter(|_| !by_outline) {
-        chord_text += &format!(
-            ", but it already read {p:.0}% short at this rep's setup, before the bar moved, unlike your other setups, so the points may be misread here"
-        );
+    let setup_note = match (short_at_setup, bulged_at_setup) {
+        (Some(p), _) => Some(format!("the shoulder-to-hip distance already read {p:.0}% short")),
+        (None, Some(p)) => Some(format!("the back already stood {p:.0}% out of its line")),
+        _ => None,
     }
+    .map(|what| {
+        format!(" But {what} at this rep's setup, before the bar moved, unlike your other setups, so the points may be misread here.")
+    });
     let (base, evidence) = match bulge {
         Some((Some(_), b)) => (
             0.85,
@@ -199,6 +207,7 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
             ),
         ),
     };
+    let evidence = evidence + setup_note.as_deref().unwrap_or("");
     Some(Finding {
         id: "lumbar_rounding",
         severity,
@@ -504,6 +513,7 @@ mod tests {
             setup_chord_cm: Some(50.0),
             trunk_chord_change_pct: Some(1.0),
             setup_chord_change_pct: Some(0.0),
+            setup_back_bulge_pct: None,
             min_chord_frame: Some(65),
             back_bulge_pct: None,
             max_bulge_frame: None,
@@ -572,6 +582,27 @@ mod tests {
         assert_eq!(rounding(Some(7.0)).unwrap().0, Severity::Watch);
         // The back's outline bulging past its own limit still decides.
         assert_eq!(rounding(Some(12.0)).unwrap().0, Severity::Likely);
+    }
+
+    /// The same for the outline: bichraix badform_far rep 1's back already stood 13% out of the
+    /// set's neutral line at its own setup, and read an 18% bulge in the pull.
+    #[test]
+    fn an_outline_already_bulged_at_its_own_setup_is_not_likely_rounding_on_its_own() {
+        let t = Thresholds::default();
+        let m = BodyRepMetrics {
+            trunk_chord_change_pct: Some(4.0),
+            back_bulge_pct: Some(18.4),
+            setup_back_bulge_pct: Some(13.0),
+            ..clean()
+        };
+        let f = label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").unwrap();
+        assert_eq!(f.severity, Severity::Watch);
+        assert!(f.evidence.contains("stood 13% out of its line at this rep's setup"), "{}", f.evidence);
+        let steady = BodyRepMetrics { setup_back_bulge_pct: Some(1.0), ..m };
+        assert_eq!(
+            label(&steady, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").unwrap().severity,
+            Severity::Likely
+        );
     }
 
     /// bichraix bad006: at the top the trunk points swing from -34° to +31° between frames, and

@@ -56,6 +56,9 @@ pub struct BodyRepMetrics {
     /// How much shorter than neutral the chord already read at this rep's own setup, %
     /// (+ = shorter). Far from 0 only when this setup disagrees with the set's others.
     pub setup_chord_change_pct: Option<f64>,
+    /// How far the back already stood out of its neutral line at this rep's own setup, % of
+    /// the chord (+ = bulging). As `setup_chord_change_pct`, for the outline.
+    pub setup_back_bulge_pct: Option<f64>,
     /// Largest bulge of the back out of its setup line during the pull, % of the chord.
     pub back_bulge_pct: Option<f64>,
     pub max_bulge_frame: Option<usize>,
@@ -211,7 +214,7 @@ pub fn measure(
     m.setup_trunk_angle_deg = k.trunk_angle(sref);
     m.setup_chord_cm = k.chord(sref);
     chord_change(k, rep, sref, reference, &mut m);
-    back_bulge(k, rep, reference, &mut m);
+    back_bulge(k, rep, sref, reference, &mut m);
     lockout_lean(k, rep, lowering_start, &mut m);
     liftoff_accel(k, rep, &mut m);
     m.hip_dip_cm = hip_dip(k, rep);
@@ -255,8 +258,9 @@ fn chord_change(k: &Kinematics, rep: &RepFrames, sref: usize, reference: &SetRef
 
 /// The back's largest bulge out of its neutral line during the pull. Each outline reading is
 /// the median with its neighbours first, so one misread mask cannot make a bulge.
-fn back_bulge(k: &Kinematics, rep: &RepFrames, reference: &SetReference, m: &mut BodyRepMetrics) {
+fn back_bulge(k: &Kinematics, rep: &RepFrames, sref: usize, reference: &SetReference, m: &mut BodyRepMetrics) {
     let Some(neutral) = reference.neutral_back else { return };
+    m.setup_back_bulge_pct = back_at_setup(k, sref, rep).map(|v| 100.0 * (v - neutral));
     let read: Vec<(usize, f64)> =
         (rep.liftoff..=rep.lockout).filter_map(|i| k.back_offset(i).map(|v| (i, v))).collect();
     let steady = (0..read.len()).map(|j| {
@@ -341,10 +345,14 @@ fn bar_drift(k: &Kinematics, rep: &RepFrames, sref: usize, m: &mut BodyRepMetric
 /// The back's neutral line: its offset at the setups (per setup, the median of the readings
 /// within a sixth of a second; over the set, the median of the setups, as for the chord).
 pub fn neutral_back(k: &Kinematics, reps: &[RepFrames], setups: &[Setup]) -> Option<f64> {
+    median_of_setups(reps, setups, |s, rep| back_at_setup(k, s, rep))
+}
+
+/// The back's offset at a setup frame: the median of the readings within a sixth of a second
+/// (the outline is read on every other frame), up to lift-off.
+fn back_at_setup(k: &Kinematics, setup: usize, rep: &RepFrames) -> Option<f64> {
     let half = ((k.fps / 6.0).round() as usize).max(2);
-    median_of_setups(reps, setups, |s, rep| {
-        median_over(s.saturating_sub(half)..=(s + half).min(rep.liftoff), |i| k.back_offset(i))
-    })
+    median_over(setup.saturating_sub(half)..=(setup + half).min(rep.liftoff), |i| k.back_offset(i))
 }
 
 /// The neutral trunk chord: the chord at the setup, the lifter's braced start. Taken over every
