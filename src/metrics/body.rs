@@ -131,9 +131,13 @@ fn still_setup_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
     Some(bottom_after(k, last_still, rep.liftoff).unwrap_or(last_still))
 }
 
-/// The frame the body moved slowest while the bar rested (`None` when none has a speed).
+/// The frame the body moved slowest while the bar rested, after the tracker's warm-up (`None`
+/// when none has a speed). The first frames' speeds come from one-sided fits on points still
+/// settling, and read slow: jeffjchen_good, filmed 7 frames before lift-off, was
+/// set at frame 0.
 fn stillest_resting_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
     resting_frames(k, rep)
+        .filter(|&i| i >= warm_up_frames(k))
         .filter_map(|i| k.body_speed(i).map(|s| (i, s)))
         .min_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i)
@@ -144,6 +148,11 @@ fn stillest_resting_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
 fn resting_frames<'a>(k: &'a Kinematics, rep: &'a RepFrames) -> impl Iterator<Item = usize> + 'a {
     let from = rep.start.max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
     (from..rep.liftoff).rev().take_while(move |&i| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM))
+}
+
+/// The first frames of a video are the body tracker settling onto the lifter (0.2 s).
+fn warm_up_frames(k: &Kinematics) -> usize {
+    (0.2 * k.fps).round() as usize
 }
 
 /// The lowest hip frame in `from..to` when it lies `SETUP_DESCENT_CM` or more below `from`.
@@ -164,9 +173,7 @@ pub fn knee_pass_frame(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
 /// When the hips rose at least `EARLY_RISE_CM` before lift-off: the last frame they were
 /// still at their low point (they start up on the next frame). `None` when they did not.
 fn hips_low(k: &Kinematics, rep: &RepFrames) -> Option<usize> {
-    // The first frames of a video are the body tracker settling onto the lifter.
-    let warm_up = (0.2 * k.fps).round() as usize;
-    let from = rep.start.max(warm_up).max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
+    let from = rep.start.max(warm_up_frames(k)).max(rep.liftoff.saturating_sub((SETUP_WINDOW_S * k.fps) as usize));
     let on_floor = |i: usize| bar_y(k, i).is_none_or(|y| y < rep.rest_cm + LIFTOFF_RISE_CM);
     let window: Vec<(usize, f64)> =
         (from..rep.liftoff).filter(|&i| on_floor(i)).filter_map(|i| hip_y(k, i).map(|h| (i, h))).collect();
