@@ -266,6 +266,14 @@ pub struct Rep {
     pub floor_rebound: Option<bool>,
 }
 
+impl Rep {
+    /// The frame the setup quantities were read at. Results written before `setup_frame` was
+    /// recorded read it at the frame before lift-off, as `metrics::body::Setup::at` does.
+    pub fn setup_frame_or_before_liftoff(&self) -> usize {
+        self.setup_frame.unwrap_or(self.liftoff_frame.saturating_sub(1))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -312,4 +320,29 @@ pub struct FixItem {
     pub fatigue: bool,
     pub headline: String,
     pub cue: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rep as a result written before `setup_frame` was recorded (and one after).
+    fn rep_json(setup_frame: Option<usize>) -> Rep {
+        let mut v = serde_json::json!({
+            "index": 1, "start_s": 0.0, "liftoff_s": 2.0, "lockout_s": 3.0, "end_s": 4.0,
+            "rom_cm": 60.0, "mean_velocity_m_s": 0.5, "peak_velocity_m_s": 0.8,
+            "time_to_lockout_s": 1.0, "velocity_loss_pct": 0.0, "setup": {}, "faults": [],
+            "liftoff_frame": 60, "lockout_frame": 90
+        });
+        if let Some(f) = setup_frame {
+            v["setup_frame"] = f.into();
+        }
+        serde_json::from_value(v).expect("a rep")
+    }
+
+    #[test]
+    fn an_old_result_without_a_setup_frame_reads_its_setup_before_lift_off() {
+        assert_eq!(rep_json(None).setup_frame_or_before_liftoff(), 59);
+        assert_eq!(rep_json(Some(52)).setup_frame_or_before_liftoff(), 52);
+    }
 }

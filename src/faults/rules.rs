@@ -276,9 +276,9 @@ fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding
     let start = if from_feet { m.bar_start_offset_cm } else { None };
     let during = m.bar_drift_max_cm;
     let (value, frame, what) = match (start, during) {
-        (Some(s), Some(d)) if s > d => (s, m.setup_frame.unwrap_or(ctx.liftoff_frame), "started"),
+        (Some(s), Some(d)) if s > d => (s, setup_at(m, ctx), "started"),
         (_, Some(d)) => (d, m.bar_drift_max_frame.unwrap_or(ctx.liftoff_frame), "travelled"),
-        (Some(s), None) => (s, m.setup_frame.unwrap_or(ctx.liftoff_frame), "started"),
+        (Some(s), None) => (s, setup_at(m, ctx), "started"),
         (None, None) => return None,
     };
     let severity = grade(value, th.watch_cm, th.likely_cm)?;
@@ -311,8 +311,14 @@ pub fn drift_unbelievable(m: &BodyRepMetrics) -> bool {
     [m.bar_drift_max_cm, m.bar_start_offset_cm].into_iter().flatten().any(|d| d.abs() > MAX_BELIEVABLE_DRIFT_CM)
 }
 
+/// The frame the setup was read at (`metrics::body::Setup::at`: the frame before lift-off
+/// when no setup was found).
+fn setup_at(m: &BodyRepMetrics, ctx: &RepContext) -> usize {
+    m.setup_frame.unwrap_or(ctx.liftoff_frame.saturating_sub(1))
+}
+
 fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
-    let frame = m.setup_frame.unwrap_or(ctx.liftoff_frame.saturating_sub(1));
+    let frame = setup_at(m, ctx);
     let h = m.setup_hip_height_ratio;
     let knee = m.setup_knee_angle_deg;
     let at = frame as f64 / ctx.fps;

@@ -193,7 +193,7 @@ fn label(rep: &Rep, f: &TruthFault, frames: &[TruthFrame], fps: f64) -> Fault {
             .unwrap_or(rep.liftoff_frame),
         "lumbar_hyperextension" => rep.lockout_frame,
         "lumbar_rounding" => rep.knee_pass_frame.unwrap_or(rep.liftoff_frame),
-        "hips_too_high" | "hips_too_low" => rep.setup_frame.unwrap_or(rep.liftoff_frame),
+        "hips_too_high" | "hips_too_low" => rep.setup_frame_or_before_liftoff(),
         _ => rep.liftoff_frame,
     };
     let threshold = if is_likely { likely } else { watch };

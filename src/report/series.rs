@@ -123,7 +123,7 @@ impl Series {
             .reps
             .iter()
             .filter_map(|r| {
-                let i = r.setup_frame.unwrap_or(r.liftoff_frame.saturating_sub(1));
+                let i = r.setup_frame_or_before_liftoff();
                 self.knee_height_cm.get(i).copied().flatten()
             })
             .collect();

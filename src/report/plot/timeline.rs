@@ -37,7 +37,7 @@ type Rise = (&'static str, Vec<(f64, f64)>, RGBColor, u32);
 
 /// Value at the setup of a rep: the last value at or before the setup frame (within 0.5 s).
 fn at_setup(v: &[Option<f64>], r: &Rep, fps: f64) -> Option<f64> {
-    let setup = r.setup_frame.unwrap_or(r.liftoff_frame.saturating_sub(1));
+    let setup = r.setup_frame_or_before_liftoff();
     let reach = (0.5 * fps) as usize;
     (setup.saturating_sub(reach)..=setup.min(v.len().checked_sub(1)?)).rev().find_map(|i| v[i])
 }
