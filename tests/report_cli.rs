@@ -150,3 +150,24 @@ fn timings_table_lists_the_stages_and_adds_up() {
     // Rounding to 0.01 s per row.
     assert!(sequential <= total + 0.1, "{sequential} s of stages in {total} s:\n{table}");
 }
+
+/// `analyze` in a terminal: after the rep table, the faults to fix first, each with the reps
+/// it showed in, the worst reading against its limit and how sure, the evidence and the cue
+/// (the committed fatigue_rounding sample rounds its back in reps 4 and 5 only).
+#[test]
+fn analyze_prints_what_to_fix_first_with_evidence_and_cue() {
+    let video = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_videos/fatigue_rounding.mp4");
+    let out = formcheck().arg("analyze").arg(&video).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "formcheck analyze failed: {}", String::from_utf8_lossy(&out.stderr));
+    let words = stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("View: side view (") && words.contains("), usable for form judgements"), "{stdout}");
+    assert!(!words.contains("side view (side view"), "the view named twice: {stdout}");
+    assert!(stdout.lines().skip(1).all(|l| l.chars().count() <= 88), "lines wrapped for a terminal: {stdout}");
+    let fix = &stdout[stdout.find("What to fix first:").expect("a fix-first section")..];
+    assert!(fix.contains("1. Lower back rounding (likely)"), "{fix}");
+    assert!(fix.contains("Seen in 2 of 5 reps (reps 4, 5)"), "{fix}");
+    assert!(fix.contains("fatigue"), "{fix}");
+    assert!(fix.contains("Rep 4: at ") || fix.contains("Rep 5: at "), "evidence with its time: {fix}");
+    assert!(fix.contains("Cue: Brace"), "{fix}");
+}

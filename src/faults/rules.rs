@@ -330,10 +330,18 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
     });
     if let Some(g) = worst(high_h, high_k) {
         let (v, likely) = (g.1, g.2);
-        let evidence = if g.4 {
-            format!("Rep {}: at setup ({at:.2} s) your hips sat {:.0}% of the way from knees to shoulders (limit {:.0}%): the pull starts as a stiff-leg deadlift.", ctx.index, 100.0 * v, 100.0 * likely)
+        let so = if g.0 == Severity::Likely {
+            "the pull starts as a stiff-leg deadlift"
         } else {
-            format!("Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, limit {likely:.0}°): the pull starts as a stiff-leg deadlift.", ctx.index)
+            "close to turning the pull into a stiff-leg deadlift"
+        };
+        let evidence = if g.4 {
+            format!("Rep {}: at setup ({at:.2} s) your hips sat {:.0}% of the way from knees to shoulders (limit {:.0}%): {so}.", ctx.index, 100.0 * v, 100.0 * likely)
+        } else {
+            format!(
+                "Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, limit {likely:.0}°): {so}.",
+                ctx.index
+            )
         };
         return Some(setup_finding("hips_too_high", g, frame, evidence));
     }
@@ -347,10 +355,15 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
     });
     let g = worst(low_h, low_k)?;
     let (v, likely) = (g.1, g.2);
-    let evidence = if g.4 {
-        format!("Rep {}: at setup ({at:.2} s) your hips were down at knee level ({:.0}% of the way from knees to shoulders, limit {:.0}%): squatting the bar up instead of hinging.", ctx.index, 100.0 * v, 100.0 * likely)
+    let (hips, so) = if g.0 == Severity::Likely {
+        ("were down at knee level", "squatting the bar up instead of hinging")
     } else {
-        format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° (limit {likely:.0}°): squatting the bar up instead of hinging.", ctx.index)
+        ("sat low", "close to squatting the bar up instead of hinging")
+    };
+    let evidence = if g.4 {
+        format!("Rep {}: at setup ({at:.2} s) your hips {hips} ({:.0}% of the way from knees to shoulders, limit {:.0}%): {so}.", ctx.index, 100.0 * v, 100.0 * likely)
+    } else {
+        format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° (limit {likely:.0}°): {so}.", ctx.index)
     };
     Some(setup_finding("hips_too_low", g, frame, evidence))
 }
@@ -565,6 +578,27 @@ mod tests {
                 assert!(!f.cue.is_empty() && f.confidence > 0.0 && f.confidence < 1.0);
             }
         }
+    }
+
+    /// A setup near the limit is worth a look, not a verdict: its sentence must not claim what
+    /// only a `likely` setup shows.
+    #[test]
+    fn a_setup_near_the_limit_is_described_as_near_it() {
+        let t = Thresholds::default();
+        let evidence = |h: f64| {
+            let m = BodyRepMetrics { setup_hip_height_ratio: Some(h), ..clean() };
+            let f = label(&m, &ctx(), &t).into_iter().find(|f| f.id.starts_with("hips_too")).expect("a setup label");
+            (f.severity, f.evidence)
+        };
+        let (sev, text) = evidence(0.15);
+        assert_eq!(sev, Severity::Watch);
+        assert!(text.contains("hips sat low") && text.contains("close to squatting"), "{text}");
+        let (sev, text) = evidence(0.05);
+        assert_eq!(sev, Severity::Likely);
+        assert!(text.contains("down at knee level") && !text.contains("close to"), "{text}");
+        let (sev, text) = evidence(0.75);
+        assert_eq!(sev, Severity::Watch);
+        assert!(text.contains("close to turning the pull into a stiff-leg deadlift"), "{text}");
     }
 
     /// Fault-suite seed 2: a lifter filmed already set up, read from the detector's first crop,

@@ -101,7 +101,7 @@ fn headline(id: &str, likely: &[usize], watch: &[usize], total: usize, fatigue: 
     if fatigue {
         s += ". It appears only late in the set: fatigue. End the set before form breaks, or lighten the load";
     }
-    s
+    s + "."
 }
 
 /// The set's velocity loss note, when it passes the fatigue threshold.

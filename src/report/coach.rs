@@ -297,6 +297,51 @@ pub fn rank(a: &Analysis) -> Vec<Ranked> {
     out
 }
 
+/// Why "what to fix first" is empty: no rep, no judgement from this view, or nothing found.
+pub fn nothing_to_fix(a: &Analysis) -> &'static str {
+    if a.reps.is_empty() {
+        "No complete rep was found, so nothing was judged."
+    } else if !faults_judged(a) {
+        "Faults were not judged for this video (see the view verdict). The bar measurements still hold."
+    } else {
+        "No fault was labelled in any rep. Keep filming from the side to catch changes under heavier loads."
+    }
+}
+
+/// "Seen in 2 of 3 reps (reps 2, 3)".
+pub fn seen_in(r: &Ranked, n_reps: usize) -> String {
+    let reps: Vec<String> = r.reps.iter().map(|(i, _)| i.to_string()).collect();
+    format!(
+        "Seen in {} of {} rep{} (rep{} {})",
+        r.reps.len(),
+        n_reps,
+        if n_reps == 1 { "" } else { "s" },
+        if r.reps.len() == 1 { "" } else { "s" },
+        reps.join(", ")
+    )
+}
+
+/// "worst 9.6% against a threshold of 8%, confidence 72%".
+pub fn worst_reading(r: &Ranked) -> String {
+    let w = &r.worst;
+    format!(
+        "worst {} against a threshold of {}, confidence {:.0}%",
+        format_fault_value(w, w.value),
+        format_fault_value(w, w.threshold),
+        100.0 * w.confidence
+    )
+}
+
+/// The fatigue advice, when the fault shows only late in the set and the pipeline's headline
+/// does not already say so.
+pub fn fatigue_advice(r: &Ranked) -> Option<String> {
+    r.fatigue_from_rep.filter(|_| r.headline.is_none()).map(|k| {
+        format!(
+            "Only from rep {k} on: a fatigue pattern. Technique holds while fresh; end the set a rep or two earlier or lower the load for the last reps."
+        )
+    })
+}
+
 /// One sentence on how sure the result is overall, with the reasons.
 pub fn confidence(a: &Analysis) -> Confidence {
     let n = a.frames.len().max(1);

@@ -378,13 +378,7 @@ fn fix_first(h: &mut String, a: &Analysis) {
     let ranked = coach::rank(a);
     h.push_str("<section id=\"fix-first\"><h2>What to fix first</h2>\n");
     if ranked.is_empty() {
-        let why = if a.reps.is_empty() {
-            "No complete rep was found, so nothing was judged."
-        } else if !coach::faults_judged(a) {
-            "Faults were not judged for this video (see the view verdict above). The bar measures below still hold."
-        } else {
-            "No fault was labelled in any rep. Keep filming from the side to catch changes under heavier loads."
-        };
+        let why = coach::nothing_to_fix(a);
         let _ = writeln!(h, r#"<p class="empty">{}</p>"#, esc(why));
     } else {
         h.push_str("<ol class=\"ranked\">\n");
@@ -397,28 +391,11 @@ fn fix_first(h: &mut String, a: &Analysis) {
 }
 
 fn ranked_item(h: &mut String, k: usize, r: &Ranked, n_reps: usize) {
-    let reps: Vec<String> = r.reps.iter().map(|(i, _)| i.to_string()).collect();
-    let seen = format!(
-        "Seen in {} of {} rep{} (rep{} {})",
-        r.reps.len(),
-        n_reps,
-        if n_reps == 1 { "" } else { "s" },
-        if r.reps.len() == 1 { "" } else { "s" },
-        reps.join(", ")
-    );
+    let seen = coach::seen_in(r, n_reps);
     let w = &r.worst;
-    let worst = format!(
-        "worst {} against a threshold of {}, confidence {:.0}%",
-        coach::format_fault_value(w, w.value),
-        coach::format_fault_value(w, w.threshold),
-        100.0 * w.confidence
-    );
-    // The pipeline's headline already says when a fault is a fatigue pattern.
-    let fatigue = r.fatigue_from_rep.filter(|_| r.headline.is_none()).map_or_else(String::new, |k| {
-        format!(
-            r#"<p class="fatigue">Only from rep {k} on: a fatigue pattern. Technique holds while fresh; end the set a rep or two earlier or lower the load for the last reps.</p>"#
-        )
-    });
+    let worst = coach::worst_reading(r);
+    let fatigue = coach::fatigue_advice(r)
+        .map_or_else(String::new, |advice| format!(r#"<p class="fatigue">{}</p>"#, esc(&advice)));
     let _ = write!(
         h,
         r#"<li class="fault {sev}" data-fault="{id}"><div class="rank">{n}</div><div class="body">

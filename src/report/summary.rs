@@ -1,7 +1,11 @@
 //! The plain-language summary printed after an analysis.
 
+use super::coach;
 use crate::schema::*;
 use std::fmt::Write;
+
+/// Width the summary's paragraphs are wrapped to: readable in an 80-column terminal.
+const WIDTH: usize = 88;
 
 /// A short, readable account of the set: what was measured, how sure, what to fix.
 pub fn render(a: &Analysis) -> String {
@@ -14,7 +18,7 @@ pub fn render(a: &Analysis) -> String {
         a.video.width, a.video.height, a.video.duration_s, a.video.fps
     );
     let _ = writeln!(s, "Scale: {}", scale_line(&a.calibration));
-    let _ = writeln!(s, "View: {}", view_line(&a.view));
+    s += &labelled("View: ", &view_line(&a.view));
     let _ = writeln!(s);
     if a.reps.is_empty() {
         let _ = writeln!(s, "No complete rep found.");
@@ -22,10 +26,12 @@ pub fn render(a: &Analysis) -> String {
         let _ = writeln!(s, "{} rep{}:", a.reps.len(), if a.reps.len() == 1 { "" } else { "s" });
         s.push_str(&rep_table(&a.reps));
     }
+    let _ = writeln!(s);
+    s.push_str(&fix_first(a));
     if !a.summary.notes.is_empty() {
         let _ = writeln!(s);
         for n in &a.summary.notes {
-            let _ = writeln!(s, "Note: {n}");
+            s += &labelled("Note: ", n);
         }
     }
     s
@@ -50,11 +56,58 @@ fn view_line(v: &View) -> String {
         ViewKind::Front => "front view",
         ViewKind::Unknown => "not checked",
     };
-    match (&v.reason, v.usable) {
-        (Some(r), _) => format!("{kind} ({r})"),
-        (None, true) => format!("{kind}, usable for form judgements"),
-        (None, false) => format!("{kind}, not usable for form judgements"),
+    let usable = if v.usable { "usable for form judgements" } else { "not usable for form judgements" };
+    match &v.reason {
+        // The verdict's reason already names the view ("side view (...)").
+        Some(r) if r.starts_with(kind) => format!("{r}, {usable}"),
+        Some(r) => format!("{kind}, {usable}: {r}"),
+        None => format!("{kind}, {usable}"),
     }
+}
+
+/// The faults, most important first, each with what was seen, how sure, and the cue: the
+/// same account as the HTML report's "What to fix first", for the terminal.
+fn fix_first(a: &Analysis) -> String {
+    let ranked = coach::rank(a);
+    let mut s = String::from("What to fix first:\n");
+    if ranked.is_empty() {
+        s += &paragraph(coach::nothing_to_fix(a), "  ");
+        return s;
+    }
+    for (k, r) in ranked.iter().enumerate() {
+        if k > 0 {
+            s.push('\n');
+        }
+        let severity = match r.worst.severity {
+            Severity::Likely => "likely",
+            Severity::Watch => "worth a look",
+        };
+        let _ = writeln!(s, "  {}. {} ({severity})", k + 1, r.name);
+        let indent = "     ";
+        if let Some(h) = &r.headline {
+            s += &paragraph(h, indent);
+        }
+        s += &paragraph(&format!("{}; {}.", coach::seen_in(r, a.reps.len()), coach::worst_reading(r)), indent);
+        s += &paragraph(&r.worst.evidence, indent);
+        s += &paragraph(&format!("Cue: {}", r.cue), indent);
+        if let Some(advice) = coach::fatigue_advice(r) {
+            s += &paragraph(&advice, indent);
+        }
+    }
+    s
+}
+
+/// `label` then `text`, wrapped to the summary's width under the text's first line.
+fn labelled(label: &str, text: &str) -> String {
+    let hang = " ".repeat(label.chars().count());
+    let options = textwrap::Options::new(WIDTH).initial_indent(label).subsequent_indent(&hang);
+    textwrap::fill(text, options) + "\n"
+}
+
+/// `text` wrapped to the summary's width, every line indented.
+fn paragraph(text: &str, indent: &str) -> String {
+    let options = textwrap::Options::new(WIDTH).initial_indent(indent).subsequent_indent(indent);
+    textwrap::fill(text, options) + "\n"
 }
 
 fn rep_table(reps: &[Rep]) -> String {
