@@ -378,7 +378,9 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     }
     let first_setup_bar = split.reps.first().and_then(|r| setup_bar(&bar_px, r));
     let midfoot = metrics::midfoot::locate(tracks.body.as_ref().and_then(|b| b.foot), first_setup_bar.map(|b| b.0), cm);
-    if let Some(n) = midfoot.as_ref().and_then(|m| m.note.clone()) {
+    // From the front or at an angle drift is left out below, and so is what mid-foot is.
+    let side_quantities_seen = !matches!(view.kind, ViewKind::Front | ViewKind::Oblique);
+    if let Some(n) = midfoot.as_ref().and_then(|m| m.note.clone()).filter(|_| side_quantities_seen) {
         notes.push(n);
     }
     let stature = stature_cm(tracks, cm);
@@ -417,6 +419,12 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
         notes.push(n);
     }
     note_missing(&reps, tracks.body.is_some(), &mut notes);
+    if !side_quantities_seen && !reps.is_empty() {
+        reps.iter_mut().for_each(withhold_side_view_quantities);
+        notes.push(
+            "Bar drift, the trunk and knee angles, the trunk chord and the lockout lean are left out (null): only a side view measures them.".into(),
+        );
+    }
 
     let t = |i: usize| i as f64 / fps;
     let frames = (0..tracks.frame_count)
@@ -663,6 +671,21 @@ fn standing_lean(kin: &Kinematics, first: Option<&RepFrames>) -> Option<f64> {
 }
 
 /// Says plainly which quantities could not be measured (they are null in the result).
+/// Horizontal distances and angles in the lifter's plane. From the front or at an angle the
+/// camera sees them foreshortened or not at all, so a number would look like a measurement
+/// and not be one: they are left out rather than shown. Heights, timing and speed stay.
+fn withhold_side_view_quantities(rep: &mut Rep) {
+    rep.bar_start_offset_cm = None;
+    rep.bar_drift_max_cm = None;
+    rep.bar_drift_max_at = None;
+    rep.bar_drift_from_start_cm = None;
+    rep.setup.knee_angle_deg = None;
+    rep.setup.trunk_angle_deg = None;
+    rep.trunk_chord_change_pct = None;
+    rep.back_bulge_pct = None;
+    rep.lockout_trunk_lean_back_deg = None;
+}
+
 fn note_missing(reps: &[Rep], has_body: bool, notes: &mut Vec<String>) {
     if reps.is_empty() || !has_body {
         return;
@@ -772,4 +795,35 @@ fn note_aspect(calibration: &Calibration, notes: &mut Vec<String>) {
 pub fn output_stem(out_dir: &Path, video: &Path) -> PathBuf {
     let stem = video.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "video".into());
     out_dir.join(stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_front_or_angled_view_keeps_heights_and_timing_but_not_distances_or_angles() {
+        let mut rep: Rep = serde_json::from_value(serde_json::json!({
+            "index": 1, "start_s": 0.0, "liftoff_s": 0.4, "lockout_s": 1.4, "end_s": 1.5,
+            "rom_cm": 58.0, "mean_velocity_m_s": 0.6, "peak_velocity_m_s": 1.0,
+            "time_to_lockout_s": 1.0, "velocity_loss_pct": 0.0,
+            "bar_start_offset_cm": -0.05, "bar_drift_max_cm": 9.7, "bar_drift_max_at": "above_knee",
+            "bar_drift_from_start_cm": 9.7, "hip_rise_before_bar_ms": 0.0, "hip_rise_before_bar_cm": 0.3,
+            "setup": {"hip_height_ratio": 0.39, "knee_angle_deg": 98.6, "trunk_angle_deg": 77.2},
+            "trunk_chord_change_pct": 4.9, "back_bulge_pct": 2.0, "lockout_trunk_lean_back_deg": 26.4,
+            "faults": [], "liftoff_frame": 12, "lockout_frame": 41
+        }))
+        .unwrap();
+        withhold_side_view_quantities(&mut rep);
+        assert_eq!((rep.bar_drift_max_cm, rep.bar_start_offset_cm, rep.bar_drift_from_start_cm), (None, None, None));
+        assert_eq!(rep.bar_drift_max_at, None);
+        assert_eq!((rep.setup.knee_angle_deg, rep.setup.trunk_angle_deg), (None, None));
+        assert_eq!(
+            (rep.trunk_chord_change_pct, rep.back_bulge_pct, rep.lockout_trunk_lean_back_deg),
+            (None, None, None)
+        );
+        // What the camera sees from any side: heights, the clock and the bar's speed.
+        assert_eq!((rep.rom_cm, rep.mean_velocity_m_s, rep.setup.hip_height_ratio), (58.0, 0.6, Some(0.39)));
+        assert_eq!(rep.hip_rise_before_bar_cm, Some(0.3));
+    }
 }

@@ -488,6 +488,18 @@ fn front_view_is_marked_unusable_with_no_fault_labels() {
     judged_honestly(&r);
     assert!(!r["view"]["usable"].as_bool().unwrap());
     assert_eq!(r["view"]["kind"].as_str(), Some("front"));
+    // Side-view quantities are left out, not shown as measurements, and the result says so.
+    for rep in r["reps"].as_array().unwrap() {
+        for key in ["bar_drift_max_cm", "bar_start_offset_cm", "lockout_trunk_lean_back_deg", "trunk_chord_change_pct"]
+        {
+            assert!(rep[key].is_null(), "{key} given from a front view: {rep}");
+        }
+        assert!(rep["setup"]["trunk_angle_deg"].is_null() && rep["setup"]["knee_angle_deg"].is_null(), "{rep}");
+        assert!(rep["rom_cm"].as_f64().is_some(), "heights stay: {rep}");
+    }
+    let notes = r["summary"]["notes"].to_string();
+    let has_reps = !r["reps"].as_array().unwrap().is_empty();
+    assert!(!has_reps || notes.contains("only a side view measures them"), "{notes}");
 }
 
 /// Small plates (22 cm) read as standard 45 cm bumpers make every centimetre twice too long:

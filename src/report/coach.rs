@@ -302,7 +302,7 @@ pub fn nothing_to_fix(a: &Analysis) -> &'static str {
     if a.reps.is_empty() {
         "No complete rep was found, so nothing was judged."
     } else if !faults_judged(a) {
-        "Faults were not judged for this video (see the view verdict). The bar measurements still hold."
+        "Faults were not judged for this video (see the view verdict). Heights, speeds and timing are still given."
     } else {
         "No fault was labelled in any rep. Keep filming from the side to catch changes under heavier loads."
     }
