@@ -601,7 +601,7 @@ fn measure_reps(
                 liftoff_frame: r.liftoff,
                 lockout_frame: r.lockout,
                 knee_pass_frame: b.knee_pass_frame,
-                setup_frame: b.setup_frame.or(Some(r.liftoff.saturating_sub(1))),
+                setup_frame: Some(setup_or_before_liftoff(b.setup_frame, r.liftoff)),
                 bar_drift_from_start_cm: r2(m.drift_from_start_cm),
                 floor_rebound: Some(metrics::bar::floor_rebound(&split.height, r, previous, fps)),
             };
@@ -670,7 +670,6 @@ fn standing_lean(kin: &Kinematics, first: Option<&RepFrames>) -> Option<f64> {
     crate::signal::median(&mut leans)
 }
 
-/// Says plainly which quantities could not be measured (they are null in the result).
 /// Horizontal distances and angles in the lifter's plane. From the front or at an angle the
 /// camera sees them foreshortened or not at all, so a number would look like a measurement
 /// and not be one: they are left out rather than shown. Heights, timing and speed stay.
@@ -686,6 +685,7 @@ fn withhold_side_view_quantities(rep: &mut Rep) {
     rep.lockout_trunk_lean_back_deg = None;
 }
 
+/// Says plainly which quantities could not be measured (they are null in the result).
 fn note_missing(reps: &[Rep], has_body: bool, notes: &mut Vec<String>) {
     if reps.is_empty() || !has_body {
         return;

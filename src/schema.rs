@@ -266,11 +266,17 @@ pub struct Rep {
     pub floor_rebound: Option<bool>,
 }
 
+/// Where a rep's setup is read when no setup frame was found (or, in results written before
+/// `setup_frame` was recorded, none was stored): the frame before lift-off. The one rule for
+/// the measurements, the fault rules and the report.
+pub fn setup_or_before_liftoff(setup_frame: Option<usize>, liftoff: usize) -> usize {
+    setup_frame.unwrap_or(liftoff.saturating_sub(1))
+}
+
 impl Rep {
-    /// The frame the setup quantities were read at. Results written before `setup_frame` was
-    /// recorded read it at the frame before lift-off, as `metrics::body::Setup::at` does.
+    /// The frame the setup quantities were read at ([`setup_or_before_liftoff`]).
     pub fn setup_frame_or_before_liftoff(&self) -> usize {
-        self.setup_frame.unwrap_or(self.liftoff_frame.saturating_sub(1))
+        setup_or_before_liftoff(self.setup_frame, self.liftoff_frame)
     }
 }
 

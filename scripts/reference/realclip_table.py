@@ -35,7 +35,7 @@ OTHER = [("arm_bend", "bent arms"), ("heellift", "heels lifting"), ("filename: r
 
 def own_label(text):
     t = text.lower()
-    if "good form" in t or t.startswith("filename: good") and "good_bad" not in t:
+    if "good form" in t or (t.startswith("filename: good") and "good_bad" not in t):
         verdict = "good"
     elif "bad form" in t or "filename: bad" in t or "worst deadlift form" in t:
         verdict = "bad"

@@ -314,7 +314,7 @@ pub fn drift_unbelievable(m: &BodyRepMetrics) -> bool {
 /// The frame the setup was read at (`metrics::body::Setup::at`: the frame before lift-off
 /// when no setup was found).
 fn setup_at(m: &BodyRepMetrics, ctx: &RepContext) -> usize {
-    m.setup_frame.unwrap_or(ctx.liftoff_frame.saturating_sub(1))
+    crate::schema::setup_or_before_liftoff(m.setup_frame, ctx.liftoff_frame)
 }
 
 fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {

@@ -108,7 +108,7 @@ pub struct Setup {
 impl Setup {
     /// The frame the setup quantities are read at: the setup, or the frame before lift-off.
     pub fn at(&self, rep: &RepFrames) -> usize {
-        self.frame.unwrap_or(rep.liftoff.saturating_sub(1))
+        crate::schema::setup_or_before_liftoff(self.frame, rep.liftoff)
     }
 }
 

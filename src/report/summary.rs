@@ -99,14 +99,16 @@ fn fix_first(a: &Analysis) -> String {
 
 /// `label` then `text`, wrapped to the summary's width under the text's first line.
 fn labelled(label: &str, text: &str) -> String {
-    let hang = " ".repeat(label.chars().count());
-    let options = textwrap::Options::new(WIDTH).initial_indent(label).subsequent_indent(&hang);
-    textwrap::fill(text, options) + "\n"
+    wrapped(text, label, &" ".repeat(label.chars().count()))
 }
 
 /// `text` wrapped to the summary's width, every line indented.
 fn paragraph(text: &str, indent: &str) -> String {
-    let options = textwrap::Options::new(WIDTH).initial_indent(indent).subsequent_indent(indent);
+    wrapped(text, indent, indent)
+}
+
+fn wrapped(text: &str, first: &str, rest: &str) -> String {
+    let options = textwrap::Options::new(WIDTH).initial_indent(first).subsequent_indent(rest);
     textwrap::fill(text, options) + "\n"
 }
 
