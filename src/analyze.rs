@@ -406,6 +406,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             cm_trusted: stature.is_none_or(|s| TRUSTED_STATURE_CM.contains(&s)),
         };
         label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
+        note_hands_not_on_bar(&reps, &body_metrics, &mut notes);
         if ctx.cm_trusted {
             note_unbelievable_drift(&reps, &body_metrics, &mut notes);
         }
@@ -739,6 +740,40 @@ fn scale_note(stature: f64, plate_cm: f64) -> Option<String> {
     })
 }
 
+/// Says which reps are not judged because the hands did not rise with the followed bar.
+fn note_hands_not_on_bar(reps: &[Rep], metrics: &[BodyRepMetrics], notes: &mut Vec<String>) {
+    let unheld: Vec<(usize, f64)> = reps
+        .iter()
+        .zip(metrics)
+        .filter(|(_, m)| !faults::rules::hands_hold_the_bar(m))
+        .filter_map(|(r, m)| Some((r.index, m.hands_rise_ratio?)))
+        .collect();
+    let (which, how) = match unheld.as_slice() {
+        [] => return,
+        [(index, ratio)] => (format!("Rep {index} is"), hands_against_bar(*ratio)),
+        many => (
+            format!("Reps {} are", many.iter().map(|(i, _)| i.to_string()).collect::<Vec<_>>().join(", ")),
+            many.iter().map(|(i, r)| format!("rep {i}: {}", hands_against_bar(*r))).collect::<Vec<_>>().join("; "),
+        ),
+    };
+    notes.push(format!(
+        "{which} not judged: from the setup to lockout your hands did not move with what was followed as the bar ({how}), which a held bar cannot do. formcheck followed something else there (another round thing, the floor), or lost your body. Check the bar path plot; if the plate was missed, give its centre with --bar-at X,Y."
+    ));
+}
+
+/// How the hands moved against what was followed as the bar, `ratio` being their rise over its.
+fn hands_against_bar(ratio: f64) -> String {
+    if ratio.is_infinite() {
+        "they rose while it stayed put".into()
+    } else if ratio < 0.0 {
+        "they moved the opposite way".into()
+    } else if ratio < 1.0 {
+        format!("they rose only {:.0}% as far", 100.0 * ratio)
+    } else {
+        format!("they rose {ratio:.1} times as far")
+    }
+}
+
 /// Says which reps had a bar drift no deadlift can have, so their drift is not judged.
 fn note_unbelievable_drift(reps: &[Rep], metrics: &[BodyRepMetrics], notes: &mut Vec<String>) {
     let bad: Vec<String> = reps
@@ -801,10 +836,9 @@ pub fn output_stem(out_dir: &Path, video: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_front_or_angled_view_keeps_heights_and_timing_but_not_distances_or_angles() {
-        let mut rep: Rep = serde_json::from_value(serde_json::json!({
-            "index": 1, "start_s": 0.0, "liftoff_s": 0.4, "lockout_s": 1.4, "end_s": 1.5,
+    fn rep(index: usize) -> Rep {
+        serde_json::from_value(serde_json::json!({
+            "index": index, "start_s": 0.0, "liftoff_s": 0.4, "lockout_s": 1.4, "end_s": 1.5,
             "rom_cm": 58.0, "mean_velocity_m_s": 0.6, "peak_velocity_m_s": 1.0,
             "time_to_lockout_s": 1.0, "velocity_loss_pct": 0.0,
             "bar_start_offset_cm": -0.05, "bar_drift_max_cm": 9.7, "bar_drift_max_at": "above_knee",
@@ -813,7 +847,42 @@ mod tests {
             "trunk_chord_change_pct": 4.9, "back_bulge_pct": 2.0, "lockout_trunk_lean_back_deg": 26.4,
             "faults": [], "liftoff_frame": 12, "lockout_frame": 41
         }))
-        .unwrap();
+        .unwrap()
+    }
+
+    /// The note names the reps left unjudged and how the hands moved, in words.
+    #[test]
+    fn reps_whose_hands_left_the_bar_are_named_with_how() {
+        let with = |ratio: Option<f64>| BodyRepMetrics { hands_rise_ratio: ratio, ..Default::default() };
+        let reps = [rep(1), rep(2), rep(3), rep(4)];
+        let mut notes = Vec::new();
+        note_hands_not_on_bar(&reps, &[with(Some(1.0)), with(None), with(Some(0.9)), with(Some(0.9))], &mut notes);
+        assert!(notes.is_empty(), "{notes:?}");
+        note_hands_not_on_bar(&reps[..1], &[with(Some(0.05))], &mut notes);
+        assert!(
+            notes[0].starts_with("Rep 1 is not judged") && notes[0].contains("(they rose only 5% as far)"),
+            "{notes:?}"
+        );
+        let mut notes = Vec::new();
+        note_hands_not_on_bar(
+            &reps,
+            &[with(Some(-1.4)), with(Some(1.0)), with(Some(8.3)), with(Some(f64::INFINITY))],
+            &mut notes,
+        );
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].starts_with("Reps 1, 3, 4 are not judged"), "{}", notes[0]);
+        for how in [
+            "rep 1: they moved the opposite way",
+            "rep 3: they rose 8.3 times as far",
+            "rep 4: they rose while it stayed put",
+        ] {
+            assert!(notes[0].contains(how), "{how}: {}", notes[0]);
+        }
+    }
+
+    #[test]
+    fn a_front_or_angled_view_keeps_heights_and_timing_but_not_distances_or_angles() {
+        let mut rep = rep(1);
         withhold_side_view_quantities(&mut rep);
         assert_eq!((rep.bar_drift_max_cm, rep.bar_start_offset_cm, rep.bar_drift_from_start_cm), (None, None, None));
         assert_eq!(rep.bar_drift_max_at, None);

@@ -17,6 +17,7 @@ The clips are not redistributable; only numbers and words derived from them are 
 
 import csv
 import json
+import re
 import os
 import sys
 
@@ -55,6 +56,16 @@ def reps_with(result, severity):
     return out
 
 
+def unjudged_reps(result):
+    """Reps formcheck left unjudged because the hands did not move with the followed bar."""
+    out = set()
+    for note in result.get("summary", {}).get("notes", []):
+        m = re.match(r"Reps? ([\d, ]+) (?:is|are) not judged: from the setup to lockout your hands", note)
+        if m:
+            out |= {int(i) for i in m.group(1).split(",")}
+    return out
+
+
 def fmt(labels):
     return ", ".join(f"{k} ({','.join(map(str, v))})" for k, v in sorted(labels.items())) or "-"
 
@@ -70,6 +81,8 @@ def agreement(camera, verdict, named, other, result):
         return "disagrees: judged though not filmed from the side"
     if not result.get("reps"):
         return "no judgement: no complete rep"
+    if len(unjudged_reps(result)) == len(result["reps"]):
+        return "no judgement: the hands did not move with the followed bar"
     likely = reps_with(result, "likely")
     if verdict == "good":
         return "agrees" if not likely else "disagrees: labels on a good clip"

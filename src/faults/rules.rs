@@ -94,6 +94,9 @@ fn margin(value: f64, likely: f64) -> f64 {
 }
 
 pub fn label(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Vec<Fault> {
+    if !hands_hold_the_bar(m) {
+        return Vec::new();
+    }
     let mut findings = Vec::new();
     findings.extend(rounding(m, ctx, t));
     findings.extend(hyperextension(m, ctx, t));
@@ -310,6 +313,21 @@ fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding
 pub fn drift_unbelievable(m: &BodyRepMetrics) -> bool {
     [m.bar_drift_max_cm, m.bar_start_offset_cm].into_iter().flatten().any(|d| d.abs() > MAX_BELIEVABLE_DRIFT_CM)
 }
+
+/// Whether the hands rose with what was followed as the bar (`HANDS_WITH_BAR`); true when it
+/// could not be compared. When they did not, the followed circle was something else (an
+/// exercise ball, a spot on the floor) or the body was lost, and no label on the rep can be
+/// trusted: every rule reads the rep's frames from the bar, and most read the body too.
+pub fn hands_hold_the_bar(m: &BodyRepMetrics) -> bool {
+    m.hands_rise_ratio.is_none_or(|r| HANDS_WITH_BAR.contains(&r))
+}
+
+/// How far the hands may rise per centimetre of the bar's rise on a rep that is judged. Held,
+/// they rise 0.82-1.15 as far on every rendered rep, and 0.46-1.21 on the real side-view reps
+/// (the wrist is guessed where the plate hides the hand; 2.4 on a trap-bar rep). The real clip
+/// whose track followed an exercise ball read 0.05; the render whose track followed floor grain
+/// 3.0, -1.4, 8.3 and 0.05 (docs/accuracy.md, "Hands and bar").
+pub const HANDS_WITH_BAR: std::ops::RangeInclusive<f64> = (1.0 / 3.0)..=3.0;
 
 /// The frame the setup was read at (`metrics::body::Setup::at`: the frame before lift-off
 /// when no setup was found).
@@ -546,6 +564,26 @@ mod tests {
             bar_drift_max_cm: Some(1.5),
             bar_drift_max_at: Some(DriftAt::BelowKnee),
             bar_drift_max_frame: Some(66),
+            hands_rise_ratio: Some(1.0),
+        }
+    }
+
+    /// Real clip bichraix_good018: the circle followed in its one rep was an exercise ball on
+    /// the wall (the hands rose 0.05 as far), and that "rep" carried a likely rounding.
+    #[test]
+    fn a_rep_whose_hands_did_not_rise_with_the_bar_is_not_judged() {
+        let t = Thresholds::default();
+        let rounded = BodyRepMetrics { trunk_chord_change_pct: Some(15.0), ..clean() };
+        assert_eq!(label(&rounded, &ctx(), &t).len(), 1, "judged when held");
+        for ratio in [0.05, -0.5, 0.3, 3.5] {
+            let m = BodyRepMetrics { hands_rise_ratio: Some(ratio), ..rounded.clone() };
+            assert!(label(&m, &ctx(), &t).is_empty(), "hands rose {ratio} of the bar's rise");
+        }
+        // A wrist guessed behind the plate makes the hands lag (0.46 on a real clip whose track
+        // is right); not comparable at all is no reason to withhold.
+        for ratio in [Some(0.45), Some(1.2), Some(2.5), None] {
+            let m = BodyRepMetrics { hands_rise_ratio: ratio, ..rounded.clone() };
+            assert_eq!(label(&m, &ctx(), &t).len(), 1, "hands rose {ratio:?} of the bar's rise");
         }
     }
 

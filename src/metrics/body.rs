@@ -3,7 +3,7 @@
 //! Definitions follow docs/metrics.md (and faults.md); the renderer's truth uses the same
 //! definitions on its own geometry, so each can be checked against truth.
 
-use super::kinematics::Kinematics;
+use super::kinematics::{Kinematics, P};
 use crate::reps::{RepFrames, LIFTOFF_RISE_CM};
 use crate::schema::DriftAt;
 
@@ -75,6 +75,9 @@ pub struct BodyRepMetrics {
     pub bar_drift_max_cm: Option<f64>,
     pub bar_drift_max_at: Option<DriftAt>,
     pub bar_drift_max_frame: Option<usize>,
+    /// How far the hands rose from the setup to lockout for each centimetre the followed bar
+    /// rose: about 1 when they hold what was followed (0.8-1.15 on every rendered rep).
+    pub hands_rise_ratio: Option<f64>,
 }
 
 fn still(k: &Kinematics, i: usize) -> bool {
@@ -226,8 +229,33 @@ pub fn measure(
     liftoff_accel(k, rep, &mut m);
     m.hip_dip_cm = hip_dip(k, rep);
     bar_drift(k, rep, sref, &mut m);
+    m.hands_rise_ratio = hands_rise_ratio(k, sref, rep.lockout);
     m
 }
+
+/// The hands' rise over the bar's, from `from` to `to`, each end the median of the frames
+/// within `HANDS_END_FRAMES` (one misplaced wrist cannot decide). None when either end lacks
+/// readings or neither rose `MIN_RISE_CHORDS` (nothing to compare). Infinite when the hands rose
+/// and the bar did not move at all.
+fn hands_rise_ratio(k: &Kinematics, from: usize, to: usize) -> Option<f64> {
+    let height_near = |s: &[Option<P>], at: usize| {
+        let mut v: Vec<f64> = (at.saturating_sub(HANDS_END_FRAMES)..=at + HANDS_END_FRAMES)
+            .filter_map(|i| s.get(i).copied().flatten().map(|p| p.y))
+            .collect();
+        (v.len() > HANDS_END_FRAMES).then(|| crate::signal::median(&mut v)).flatten()
+    };
+    let rise = |s: &[Option<P>]| Some(height_near(s, to)? - height_near(s, from)?);
+    let (bar, hands) = (rise(&k.bar)?, rise(&k.wrist)?);
+    let least = MIN_RISE_CHORDS * k.chord(from)?;
+    (bar.abs().max(hands.abs()) >= least).then(|| if bar == 0.0 { f64::INFINITY } else { hands / bar })
+}
+
+/// Frames each side of the setup and of lockout whose hand and bar heights are pooled.
+const HANDS_END_FRAMES: usize = 2;
+/// The bar or the hands must move this far, in trunk chords (shoulder to hip, about 50 cm),
+/// before the two rises are compared: a rep's bar rises about one chord. In chords rather than
+/// centimetres so that a broken scale (a wrong plate size) does not hide a mismatch.
+const MIN_RISE_CHORDS: f64 = 0.2;
 
 /// Hip rise from the setup to the frame before lift-off, and how long before lift-off the
 /// hips were already up: from the first frame they stayed half a centimetre above the setup
@@ -393,7 +421,6 @@ fn median_over(frames: std::ops::RangeInclusive<usize>, value: impl Fn(usize) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::kinematics::P;
 
     const FPS: f64 = 30.0;
 
@@ -434,6 +461,27 @@ mod tests {
             .collect();
         let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
         (hip, bar)
+    }
+
+    /// The hands follow a held bar up; a followed circle that rises on its own (another round
+    /// thing) leaves them behind.
+    #[test]
+    fn the_hands_rise_with_a_held_bar_and_not_with_something_else() {
+        let (hip, bar) = dip_and_rip();
+        let with_hands = |wrist: &[f64]| Kinematics {
+            wrist: wrist.iter().map(|&y| Some(P { x: 0.0, y: y + 20.0 })).collect(),
+            ..kinematics(&hip, &bar)
+        };
+        let held = hands_rise_ratio(&with_hands(&bar), 45, 59).expect("comparable");
+        assert!((held - 1.0).abs() < 1e-9, "held: {held}");
+        let still = hands_rise_ratio(&with_hands(&vec![0.0; 60]), 45, 59).expect("comparable");
+        assert!(still.abs() < 1e-9, "hands still: {still}");
+        let k = Kinematics {
+            wrist: (0..60).map(|i| (i < 55).then_some(P { x: 0.0, y: bar[i] })).collect(),
+            ..kinematics(&hip, &bar)
+        };
+        assert_eq!(hands_rise_ratio(&k, 45, 59), None, "no hands at lockout: nothing to compare");
+        assert_eq!(hands_rise_ratio(&with_hands(&bar), 45, 47), None, "the bar has not risen yet");
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub struct Kinematics {
     pub hip: Vec<Option<P>>,
     pub knee: Vec<Option<P>>,
     pub ankle: Vec<Option<P>>,
+    pub wrist: Vec<Option<P>>,
     /// Vertical speed and acceleration of the bar (cm/s, cm/s²), from a local fit.
     pub bar_y: Vec<Option<Local>>,
     pub hip_y: Vec<Option<Local>>,
@@ -83,6 +84,7 @@ impl Kinematics {
             shoulder_y: fit(&shoulder),
             knee: map(&|b| b.knee),
             ankle: map(&|b| b.ankle),
+            wrist: map(&|b| b.wrist),
             bar,
             shoulder,
             hip,
