@@ -6,6 +6,10 @@
 //! alone; `analyze` runs them in order. `render` draws synthetic lifters with exact truth
 //! and shares nothing with the analysis stages except the plain types in `schema`.
 
+// NaN-safe checks are written `!(x > limit)` on purpose: a NaN must fail them. Numeric
+// kernels (elimination, resampling) index several arrays in lockstep, clearer with indices.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
 pub mod analyze;
 pub mod batch;
 pub mod error;

@@ -848,7 +848,7 @@ fn the_fixture_export_round_trips_and_imports() {
     let text = serde_json::to_string_pretty(&f.export).unwrap();
     let e = Export::parse(&text, Path::new("x.json")).unwrap();
     assert_eq!(serde_json::to_value(&e).unwrap(), f.export);
-    assert_eq!(check_export_text(&text).unwrap(), true);
+    assert!(check_export_text(&text).unwrap());
 }
 
 #[test]

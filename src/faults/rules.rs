@@ -595,7 +595,8 @@ mod tests {
     #[test]
     fn each_fault_fires_likely_above_and_watch_between() {
         let t = Thresholds::default();
-        let cases: Vec<(&str, Box<dyn Fn(&mut BodyRepMetrics, f64)>, f64, f64)> = vec![
+        type Set = Box<dyn Fn(&mut BodyRepMetrics, f64)>;
+        let cases: Vec<(&str, Set, f64, f64)> = vec![
             ("lumbar_rounding", Box::new(|m, v| m.trunk_chord_change_pct = Some(v)), 10.0, 6.0),
             ("lumbar_hyperextension", Box::new(|m, v| m.lockout_trunk_lean_back_deg = Some(v)), 14.0, 7.0),
             ("bar_drift", Box::new(|m, v| m.bar_drift_max_cm = Some(v)), 7.0, 4.0),

@@ -6,7 +6,7 @@ use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Thresholds {
     pub lumbar_rounding: Rounding,
@@ -143,20 +143,6 @@ impl Default for Jerk {
 impl Default for Fatigue {
     fn default() -> Self {
         Fatigue { velocity_loss_pct: 20.0 }
-    }
-}
-impl Default for Thresholds {
-    fn default() -> Self {
-        Thresholds {
-            lumbar_rounding: Rounding::default(),
-            lumbar_hyperextension: Hyperextension::default(),
-            bar_drift: Drift::default(),
-            hips_too_high: HipsHigh::default(),
-            hips_too_low: HipsLow::default(),
-            hips_rise_early: HipsRise::default(),
-            jerked_liftoff: Jerk::default(),
-            fatigue: Fatigue::default(),
-        }
     }
 }
 

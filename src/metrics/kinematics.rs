@@ -67,7 +67,7 @@ fn half_window(fps: f64) -> usize {
 impl Kinematics {
     pub fn new(fps: f64, to_lifter: &Frame2Lifter, bar_px: &[Option<(f64, f64)>], body: &[Option<Body>]) -> Self {
         let map = |f: &dyn Fn(&Body) -> [f64; 3]| -> Vec<Option<P>> {
-            body.iter().map(|b| b.as_ref().map(|b| f(b)).map(|p| to_lifter.point(p[0], p[1]))).collect()
+            body.iter().map(|b| b.as_ref().map(f).map(|p| to_lifter.point(p[0], p[1]))).collect()
         };
         let bar: Vec<Option<P>> = bar_px.iter().map(|b| b.map(|(x, y)| to_lifter.point(x, y))).collect();
         let hip = map(&|b| b.hip);

@@ -32,12 +32,12 @@ impl FramePool {
     }
 }
 
+/// The decoder thread: it gives the video back with how decoding ended.
+pub type DecoderHandle = JoinHandle<(Video, Result<()>)>;
+
 /// Starts decoding `video` on a new thread. The returned handle yields the video back with
 /// the decode outcome, so the caller can tell a clean end from a decode error.
-pub fn spawn_decoder(
-    mut video: Video,
-    capacity: usize,
-) -> (Receiver<DecodedFrame>, FramePool, JoinHandle<(Video, Result<()>)>) {
+pub fn spawn_decoder(mut video: Video, capacity: usize) -> (Receiver<DecodedFrame>, FramePool, DecoderHandle) {
     let (frames_tx, frames_rx) = bounded::<DecodedFrame>(capacity);
     let (pool_tx, pool_rx) = bounded::<Mat>(capacity + 4);
     let handle = std::thread::Builder::new()

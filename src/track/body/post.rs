@@ -524,7 +524,7 @@ pub fn two_link_knee(ankle: (f64, f64), hip: (f64, f64), shin: f64, thigh: f64, 
 
 /// Ear-to-heel height, a scale for speed-dependent smoothing.
 fn person_height(frames: &[Option<PoseFrame>]) -> f64 {
-    let mut h: Vec<f64> = frames
+    let h: Vec<f64> = frames
         .iter()
         .flatten()
         .map(|f| {
@@ -533,7 +533,7 @@ fn person_height(frames: &[Option<PoseFrame>]) -> f64 {
             hi - lo
         })
         .collect();
-    signal::quantile(&h.drain(..).collect::<Vec<_>>(), 0.9).unwrap_or(500.0)
+    signal::quantile(&h, 0.9).unwrap_or(500.0)
 }
 
 fn smooth_series(s: &mut Series, fps: f64, scale: f64) {
