@@ -406,7 +406,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             cm_trusted: stature.is_none_or(|s| TRUSTED_STATURE_CM.contains(&s)),
         };
         label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
-        note_hands_not_on_bar(&reps, &body_metrics, &mut notes);
+        note_not_judged(&reps, &mut notes);
         if ctx.cm_trusted {
             note_unbelievable_drift(&reps, &body_metrics, &mut notes);
         }
@@ -605,6 +605,7 @@ fn measure_reps(
                 setup_frame: Some(setup_or_before_liftoff(b.setup_frame, r.liftoff)),
                 bar_drift_from_start_cm: r2(m.drift_from_start_cm),
                 floor_rebound: Some(metrics::bar::floor_rebound(&split.height, r, previous, fps)),
+                not_judged: None,
             };
             (rep, b)
         })
@@ -639,6 +640,7 @@ fn label_reps(
             cm_trusted: ctx.cm_trusted,
         };
         rep.faults = faults::rules::label(m, &rc, thresholds);
+        rep.not_judged = hands_not_on_bar(m);
     }
 }
 
@@ -691,7 +693,8 @@ fn note_missing(reps: &[Rep], has_body: bool, notes: &mut Vec<String>) {
     if reps.is_empty() || !has_body {
         return;
     }
-    let checks: [(&str, fn(&Rep) -> bool); 4] = [
+    type IsMissing = fn(&Rep) -> bool;
+    let checks: [(&str, IsMissing); 4] = [
         ("setup hip height", |r| r.setup.hip_height_ratio.is_none()),
         ("trunk chord", |r| r.trunk_chord_change_pct.is_none()),
         ("lockout lean", |r| r.lockout_trunk_lean_back_deg.is_none()),
@@ -740,38 +743,37 @@ fn scale_note(stature: f64, plate_cm: f64) -> Option<String> {
     })
 }
 
-/// Says which reps are not judged because the hands did not rise with the followed bar.
-fn note_hands_not_on_bar(reps: &[Rep], metrics: &[BodyRepMetrics], notes: &mut Vec<String>) {
-    let unheld: Vec<(usize, f64)> = reps
-        .iter()
-        .zip(metrics)
-        .filter(|(_, m)| !faults::rules::hands_hold_the_bar(m))
-        .filter_map(|(r, m)| Some((r.index, m.hands_rise_ratio?)))
-        .collect();
-    let (which, how) = match unheld.as_slice() {
-        [] => return,
-        [(index, ratio)] => (format!("Rep {index} is"), hands_against_bar(*ratio)),
-        many => (
-            format!("Reps {} are", many.iter().map(|(i, _)| i.to_string()).collect::<Vec<_>>().join(", ")),
-            many.iter().map(|(i, r)| format!("rep {i}: {}", hands_against_bar(*r))).collect::<Vec<_>>().join("; "),
-        ),
-    };
-    notes.push(format!(
-        "{which} not judged: from the setup to lockout your hands did not move with what was followed as the bar ({how}), which a held bar cannot do. formcheck followed something else there (another round thing, the floor), or lost your body. Check the bar path plot; if the plate was missed, give its centre with --bar-at X,Y."
-    ));
-}
-
-/// How the hands moved against what was followed as the bar, `ratio` being their rise over its.
-fn hands_against_bar(ratio: f64) -> String {
-    if ratio.is_infinite() {
-        "they rose while it stayed put".into()
+/// Why a rep is not judged when the hands did not move with the followed bar
+/// (`faults::rules::hands_hold_the_bar`); None when they did or could not be compared.
+fn hands_not_on_bar(m: &BodyRepMetrics) -> Option<String> {
+    let ratio = m.hands_rise_ratio.filter(|_| !faults::rules::hands_hold_the_bar(m))?;
+    let how = if ratio.is_infinite() {
+        "they rose while it stayed put".to_string()
     } else if ratio < 0.0 {
-        "they moved the opposite way".into()
+        "they moved the opposite way".to_string()
     } else if ratio < 1.0 {
         format!("they rose only {:.0}% as far", 100.0 * ratio)
     } else {
         format!("they rose {ratio:.1} times as far")
-    }
+    };
+    Some(format!("from the setup to lockout your hands did not move with what was followed as the bar ({how})"))
+}
+
+/// Names the reps that were not judged, and why, in one note.
+fn note_not_judged(reps: &[Rep], notes: &mut Vec<String>) {
+    let unjudged: Vec<(usize, &str)> = reps.iter().filter_map(|r| Some((r.index, r.not_judged.as_deref()?))).collect();
+    let which = match unjudged.as_slice() {
+        [] => return,
+        [(index, why)] => format!("Rep {index} is not judged: {why}"),
+        many => format!(
+            "Reps {} are not judged: {}",
+            many.iter().map(|(i, _)| i.to_string()).collect::<Vec<_>>().join(", "),
+            many.iter().map(|(i, why)| format!("rep {i}, {why}")).collect::<Vec<_>>().join("; ")
+        ),
+    };
+    notes.push(format!(
+        "{which}. A held bar cannot do that: formcheck followed something else there (another round thing, the floor), or lost your body. Check the bar path plot; if the plate was missed, give its centre with --bar-at X,Y."
+    ));
 }
 
 /// Says which reps had a bar drift no deadlift can have, so their drift is not judged.
@@ -850,34 +852,39 @@ mod tests {
         .unwrap()
     }
 
-    /// The note names the reps left unjudged and how the hands moved, in words.
+    /// A rep whose hands left the bar says why, and the note names every such rep.
     #[test]
     fn reps_whose_hands_left_the_bar_are_named_with_how() {
-        let with = |ratio: Option<f64>| BodyRepMetrics { hands_rise_ratio: ratio, ..Default::default() };
-        let reps = [rep(1), rep(2), rep(3), rep(4)];
+        let why =
+            |ratio: Option<f64>| hands_not_on_bar(&BodyRepMetrics { hands_rise_ratio: ratio, ..Default::default() });
+        for held in [Some(1.0), None, Some(0.9), Some(2.5)] {
+            assert_eq!(why(held), None, "{held:?}");
+        }
+        let reps: Vec<Rep> = [Some(-1.4), Some(1.0), Some(8.3), Some(f64::INFINITY), Some(0.05)]
+            .into_iter()
+            .enumerate()
+            .map(|(k, ratio)| Rep { not_judged: why(ratio), ..rep(k + 1) })
+            .collect();
         let mut notes = Vec::new();
-        note_hands_not_on_bar(&reps, &[with(Some(1.0)), with(None), with(Some(0.9)), with(Some(0.9))], &mut notes);
-        assert!(notes.is_empty(), "{notes:?}");
-        note_hands_not_on_bar(&reps[..1], &[with(Some(0.05))], &mut notes);
+        note_not_judged(&reps[4..], &mut notes);
         assert!(
-            notes[0].starts_with("Rep 1 is not judged") && notes[0].contains("(they rose only 5% as far)"),
+            notes[0].starts_with("Rep 5 is not judged") && notes[0].contains("(they rose only 5% as far)"),
             "{notes:?}"
         );
         let mut notes = Vec::new();
-        note_hands_not_on_bar(
-            &reps,
-            &[with(Some(-1.4)), with(Some(1.0)), with(Some(8.3)), with(Some(f64::INFINITY))],
-            &mut notes,
-        );
+        note_not_judged(&reps, &mut notes);
         assert_eq!(notes.len(), 1, "{notes:?}");
-        assert!(notes[0].starts_with("Reps 1, 3, 4 are not judged"), "{}", notes[0]);
+        assert!(notes[0].starts_with("Reps 1, 3, 4, 5 are not judged"), "{}", notes[0]);
         for how in [
-            "rep 1: they moved the opposite way",
-            "rep 3: they rose 8.3 times as far",
-            "rep 4: they rose while it stayed put",
+            "rep 1, from the setup",
+            "(they moved the opposite way)",
+            "(they rose 8.3 times as far)",
+            "(they rose while it stayed put)",
         ] {
             assert!(notes[0].contains(how), "{how}: {}", notes[0]);
         }
+        note_not_judged(&reps[1..2], &mut notes);
+        assert_eq!(notes.len(), 1, "a judged rep adds no note");
     }
 
     #[test]

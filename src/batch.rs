@@ -202,7 +202,18 @@ fn records(video: &Path, outcome: &Outcome) -> Vec<Vec<String>> {
         let status = if status == STATUS_OK { STATUS_NO_REPS } else { status };
         return vec![video_row(&file, status, &why, &view, 0, &json)];
     }
-    analysis.reps.iter().map(|r| rep_row(&file, status, &reason, &view, reps, r, &json)).collect()
+    let rep_status = |r: &Rep| match &r.not_judged {
+        Some(why) if status == STATUS_OK => (STATUS_NOT_JUDGED, why.clone()),
+        _ => (status, reason.clone()),
+    };
+    analysis
+        .reps
+        .iter()
+        .map(|r| {
+            let (status, reason) = rep_status(r);
+            rep_row(&file, status, &reason, &view, reps, r, &json)
+        })
+        .collect()
 }
 
 fn unusable_view_reason(a: &Analysis) -> String {
@@ -358,6 +369,7 @@ mod tests {
         });
         a.reps[0].bar_drift_max_cm = None;
         let n = a.reps.len();
+        a.reps[n - 1].not_judged = Some("your hands did not move with what was followed as the bar".into());
         let rows = vec![
             (PathBuf::from("good.mp4"), Outcome::Done { analysis: Box::new(a), json: "out/good.json".into() }),
             (
@@ -373,6 +385,8 @@ mod tests {
         assert_eq!(table[0][col("bar_drift_max_cm")], "", "unmeasured is empty, not 0");
         assert_eq!(table[1][col("rep")], "2");
         assert_eq!(table[1][col("faults_likely")], "bar_drift");
+        assert_eq!(table[n - 1][col("status")], STATUS_NOT_JUDGED, "a rep left unjudged says so");
+        assert!(table[n - 1][col("reason")].contains("hands did not move"));
         assert_eq!(table[n][col("status")], STATUS_NOT_JUDGED);
         assert!(table[n][col("reason")].contains("both shoulders"));
         assert_eq!(table[n + 1][col("file")], "bad, \"cut\".mp4", "quotes and commas survive");
@@ -384,7 +398,7 @@ mod tests {
     fn rounding_to_zero_drops_the_sign() {
         assert_eq!(fixed(-0.04, 1), "0.0");
         assert_eq!(fixed(-0.06, 1), "-0.1");
-        assert_eq!(fixed(3.14159, 2), "3.14");
+        assert_eq!(fixed(1.23456, 2), "1.23");
     }
 
     #[test]

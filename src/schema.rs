@@ -264,6 +264,10 @@ pub struct Rep {
     pub bar_drift_from_start_cm: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor_rebound: Option<bool>,
+    /// Why no fault was judged on this rep when the rest of the video allowed it (absent when
+    /// the rep was judged): e.g. the hands did not move with what was followed as the bar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_judged: Option<String>,
 }
 
 /// Where a rep's setup is read when no setup frame was found (or, in results written before

@@ -304,6 +304,34 @@ fn same_video_updates_instead_of_duplicating() {
     assert_eq!(h.sessions(None).unwrap().len(), 2);
 }
 
+/// A rep the result left unjudged (its followed "bar" was not in the hands) keeps its numbers
+/// out of the history: they are not the lifter's.
+#[test]
+fn a_rep_that_was_not_judged_stays_out_of_the_trends() {
+    let (_dir, path) = temp_db();
+    let mut h = History::open(&path).unwrap();
+    let mut a = analysis("unjudged", &set_of(3, &RepSpec::clean(), 9.0));
+    a.reps[1].not_judged =
+        Some("from the setup to lockout your hands did not move with what was followed as the bar".into());
+    a.reps[1].rom_cm = 208.7;
+    a.reps[1].peak_velocity_m_s = 8.8;
+    save(&mut h, "Anna", "2025-01-06", None, &a);
+    drop(h);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let reps: Vec<(i64, f64)> = conn
+        .prepare("SELECT rep, rom_cm FROM reps ORDER BY rep")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(reps, [(1, 60.0), (3, 60.0)]);
+    let count: i64 = conn.query_row("SELECT rep_count FROM sessions", [], |r| r.get(0)).unwrap();
+    assert_eq!(count, 2, "the fault rates count the judged reps");
+    let stored: String = conn.query_row("SELECT result_json FROM sessions", [], |r| r.get(0)).unwrap();
+    assert!(stored.contains("not_judged"), "the stored result keeps the rep and says why");
+}
+
 #[test]
 fn rep_metrics_and_faults_are_queryable_and_nulls_stay_null() {
     let (_dir, path) = temp_db();

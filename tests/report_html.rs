@@ -63,6 +63,31 @@ fn bar_only_report_says_what_was_not_judged() {
     assert!(!h.contains("Hips early"), "no empty body columns");
 }
 
+/// A rep left unjudged (the hands did not move with the followed bar) is "not judged" in the
+/// rep table, never "none"; when every rep is, "what to fix first" says so.
+#[test]
+fn a_rep_that_was_not_judged_is_not_shown_as_clean() {
+    let why = "from the setup to lockout your hands did not move with what was followed as the bar";
+    let mut a = fixture();
+    for r in &mut a.reps {
+        r.faults.clear();
+    }
+    a.reps[0].not_judged = Some(why.into());
+    let page = |a: &formcheck::schema::Analysis, name: &str| {
+        std::fs::read_to_string(write_report(a, &out_dir(name), None).unwrap().html).unwrap()
+    };
+    let h = page(&a, "report_html_one_unjudged");
+    assert_eq!(count(&h, "<td class=\"faults\">not judged"), 1, "rep 1 only");
+    assert_eq!(count(&h, "<td class=\"faults\">none"), a.reps.len() - 1);
+    assert!(h.contains("No fault was labelled in the reps that were judged"), "what to fix first");
+    for r in &mut a.reps {
+        r.not_judged = Some(why.into());
+    }
+    let h = page(&a, "report_html_all_unjudged");
+    assert!(h.contains("No rep could be judged"), "what to fix first");
+    assert_eq!(count(&h, "<td class=\"faults\">none"), 0);
+}
+
 #[test]
 fn text_from_the_result_is_escaped() {
     let mut a = fixture();

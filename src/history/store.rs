@@ -400,7 +400,14 @@ fn opt(v: Option<f64>) -> Option<f64> {
     v.and_then(finite)
 }
 
-/// Writes the queryable per-rep rows of a result.
+/// The reps a session counts: those judged. A rep the result left unjudged (`Rep::not_judged`:
+/// what was followed was not the bar the hands held) carries numbers that are not the
+/// lifter's, so it stays out of the rows, the trends and the fault rates.
+pub(crate) fn judged_reps(a: &Analysis) -> usize {
+    a.reps.iter().filter(|r| r.not_judged.is_none()).count()
+}
+
+/// Writes the queryable per-rep rows of a result (the judged reps, [`judged_reps`]).
 pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &Analysis, path: &Path) -> Result<()> {
     let sql = sql_error(path, "saving the reps");
     let mut rep_stmt = tx
@@ -429,6 +436,9 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
                 path: PathBuf::from(&a.video.path),
                 why: format!("rep number {rep} appears twice"),
             });
+        }
+        if r.not_judged.is_some() {
+            continue;
         }
         let drift_at = r.bar_drift_max_at.map(|d| match d {
             DriftAt::BelowKnee => "below_knee",

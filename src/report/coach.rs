@@ -174,6 +174,7 @@ pub enum Cell {
 }
 
 pub fn cell(rep: &Rep, id: &str, judged: bool) -> Cell {
+    let judged = judged && rep.not_judged.is_none();
     let worst = rep
         .faults
         .iter()
@@ -195,6 +196,12 @@ fn any_body_measure(rep: &Rep) -> bool {
 /// Whether faults were judged at all for this result (a usable side view).
 pub fn faults_judged(a: &Analysis) -> bool {
     a.view.usable
+}
+
+/// Whether faults were judged on this rep: the video allowed it and nothing about the rep
+/// itself stood in the way (`Rep::not_judged`).
+pub fn rep_judged(a: &Analysis, rep: &Rep) -> bool {
+    faults_judged(a) && rep.not_judged.is_none()
 }
 
 pub fn severity_weight(s: Severity) -> f64 {
@@ -303,6 +310,10 @@ pub fn nothing_to_fix(a: &Analysis) -> &'static str {
         "No complete rep was found, so nothing was judged."
     } else if !faults_judged(a) {
         "Faults were not judged for this video (see the view verdict). Heights, speeds and timing are still given."
+    } else if a.reps.iter().all(|r| r.not_judged.is_some()) {
+        "No rep could be judged: what was followed as the bar did not move with your hands (see the notes)."
+    } else if a.reps.iter().any(|r| r.not_judged.is_some()) {
+        "No fault was labelled in the reps that were judged; the notes say why the others were not."
     } else {
         "No fault was labelled in any rep. Keep filming from the side to catch changes under heavier loads."
     }

@@ -479,7 +479,7 @@ fn rep_table(h: &mut String, a: &Analysis) {
         }
         h.push_str("<td class=\"faults\">");
         if r.faults.is_empty() {
-            h.push_str(if coach::faults_judged(a) { "none" } else { "not judged" });
+            h.push_str(if coach::rep_judged(a, r) { "none" } else { "not judged" });
         }
         for f in &r.faults {
             let _ = write!(

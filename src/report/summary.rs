@@ -120,8 +120,15 @@ fn rep_table(reps: &[Rep]) -> String {
             r.bar_drift_max_cm.or(r.bar_drift_from_start_cm).map_or_else(|| "   -".to_string(), |d| format!("{d:5.1}"));
         let _ = writeln!(
             s,
-            "  {:>3}  {:>7.2}s {:>7.2}s  {:>6.1}  {:>8.2}  {:>8.2}  {:>6.0}  {drift:>8}",
-            r.index, r.liftoff_s, r.lockout_s, r.rom_cm, r.mean_velocity_m_s, r.peak_velocity_m_s, r.velocity_loss_pct
+            "  {:>3}  {:>7.2}s {:>7.2}s  {:>6.1}  {:>8.2}  {:>8.2}  {:>6.0}  {drift:>8}{}",
+            r.index,
+            r.liftoff_s,
+            r.lockout_s,
+            r.rom_cm,
+            r.mean_velocity_m_s,
+            r.peak_velocity_m_s,
+            r.velocity_loss_pct,
+            if r.not_judged.is_some() { "  not judged (see the notes)" } else { "" }
         );
     }
     s
