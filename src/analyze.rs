@@ -752,9 +752,10 @@ fn hands_not_on_bar(m: &BodyRepMetrics) -> Option<String> {
     } else if ratio < 0.0 {
         "they moved the opposite way".to_string()
     } else if ratio < 1.0 {
-        format!("they rose only {:.0}% as far", 100.0 * ratio)
+        // One decimal: a ratio just under the limit (0.328) must not print as the limit (33%).
+        format!("they rose only {:.1}% as far", 100.0 * ratio)
     } else {
-        format!("they rose {ratio:.1} times as far")
+        format!("they rose {ratio:.2} times as far")
     };
     Some(format!("from the setup to lockout your hands did not move with what was followed as the bar ({how})"))
 }
@@ -868,7 +869,7 @@ mod tests {
         let mut notes = Vec::new();
         note_not_judged(&reps[4..], &mut notes);
         assert!(
-            notes[0].starts_with("Rep 5 is not judged") && notes[0].contains("(they rose only 5% as far)"),
+            notes[0].starts_with("Rep 5 is not judged") && notes[0].contains("(they rose only 5.0% as far)"),
             "{notes:?}"
         );
         let mut notes = Vec::new();
@@ -878,7 +879,7 @@ mod tests {
         for how in [
             "rep 1, from the setup",
             "(they moved the opposite way)",
-            "(they rose 8.3 times as far)",
+            "(they rose 8.30 times as far)",
             "(they rose while it stayed put)",
         ] {
             assert!(notes[0].contains(how), "{how}: {}", notes[0]);
