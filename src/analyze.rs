@@ -605,6 +605,7 @@ fn measure_reps(
                 setup_frame: Some(setup_or_before_liftoff(b.setup_frame, r.liftoff)),
                 bar_drift_from_start_cm: r2(m.drift_from_start_cm),
                 floor_rebound: Some(metrics::bar::floor_rebound(&split.height, r, previous, fps)),
+                hands_rise_ratio: r2(b.hands_rise_ratio.filter(|r| r.is_finite())),
                 not_judged: None,
             };
             (rep, b)

@@ -264,6 +264,10 @@ pub struct Rep {
     pub bar_drift_from_start_cm: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub floor_rebound: Option<bool>,
+    /// How far the hands rose from the setup to lockout for each centimetre the followed bar
+    /// rose (about 1 when they hold it); absent when it could not be compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hands_rise_ratio: Option<f64>,
     /// Why no fault was judged on this rep when the rest of the video allowed it (absent when
     /// the rep was judged): e.g. the hands did not move with what was followed as the bar.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -263,6 +263,24 @@ fn back_outline_bulges_on_rounded_reps_only() {
     assert!(wrong.is_empty(), "back outline against the rendered rounding:\n  {}", wrong.join("\n  "));
 }
 
+/// The rendered lifter holds the bar in every rep, so the hands rise with it and every rep is
+/// judged: the hands-and-bar check must never leave a held bar unjudged.
+#[test]
+fn the_hands_rise_with_the_rendered_bar_and_every_rep_is_judged() {
+    let held = formcheck::faults::rules::HANDS_WITH_BAR;
+    let mut wrong = Vec::new();
+    for s in samples() {
+        for r in &s.result.reps {
+            let ratio = r.hands_rise_ratio;
+            println!("{:<22} rep {}  hands' rise / bar's {:?}", s.name, r.index, ratio);
+            if !ratio.is_some_and(|v| (0.75..=1.25).contains(&v) && held.contains(&v)) || r.not_judged.is_some() {
+                wrong.push(format!("{} rep {}: ratio {ratio:?}, not judged {:?}", s.name, r.index, r.not_judged));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "hands against the rendered bar:\n  {}", wrong.join("\n  "));
+}
+
 /// A compact, rounded summary of a result: what a regression would change.
 fn golden_summary(s: &Sample) -> serde_json::Value {
     let r1 = |v: Option<f64>| v.map(|v| (v * 10.0).round() / 10.0);

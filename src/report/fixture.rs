@@ -129,6 +129,7 @@ pub fn analysis_from_truth(truth: &Truth, video_path: &str) -> Analysis {
             setup_frame: Some(setup),
             bar_drift_from_start_cm: None,
             floor_rebound: measured.get(k).and_then(|m| m.get("floor_rebound")).and_then(Value::as_bool),
+            hands_rise_ratio: None,
             not_judged: None,
         };
         rep.faults = tr.faults.iter().map(|f| label(&rep, f, &truth.frames, fps)).collect();
