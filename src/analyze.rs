@@ -641,7 +641,7 @@ fn label_reps(
             cm_trusted: ctx.cm_trusted,
         };
         rep.faults = faults::rules::label(m, &rc, thresholds);
-        rep.not_judged = hands_not_on_bar(m);
+        rep.not_judged = faults::rules::why_not_judged(m);
     }
 }
 
@@ -744,23 +744,6 @@ fn scale_note(stature: f64, plate_cm: f64) -> Option<String> {
     })
 }
 
-/// Why a rep is not judged when the hands did not move with the followed bar
-/// (`faults::rules::hands_hold_the_bar`); None when they did or could not be compared.
-fn hands_not_on_bar(m: &BodyRepMetrics) -> Option<String> {
-    let ratio = m.hands_rise_ratio.filter(|_| !faults::rules::hands_hold_the_bar(m))?;
-    let how = if ratio.is_infinite() {
-        "they rose while it stayed put".to_string()
-    } else if ratio < 0.0 {
-        "they moved the opposite way".to_string()
-    } else if ratio < 1.0 {
-        // One decimal: a ratio just under the limit (0.328) must not print as the limit (33%).
-        format!("they rose only {:.1}% as far", 100.0 * ratio)
-    } else {
-        format!("they rose {ratio:.2} times as far")
-    };
-    Some(format!("from the setup to lockout your hands did not move with what was followed as the bar ({how})"))
-}
-
 /// Names the reps that were not judged, and why, in one note.
 fn note_not_judged(reps: &[Rep], notes: &mut Vec<String>) {
     let unjudged: Vec<(usize, &str)> = reps.iter().filter_map(|r| Some((r.index, r.not_judged.as_deref()?))).collect();
@@ -857,8 +840,9 @@ mod tests {
     /// A rep whose hands left the bar says why, and the note names every such rep.
     #[test]
     fn reps_whose_hands_left_the_bar_are_named_with_how() {
-        let why =
-            |ratio: Option<f64>| hands_not_on_bar(&BodyRepMetrics { hands_rise_ratio: ratio, ..Default::default() });
+        let why = |ratio: Option<f64>| {
+            faults::rules::why_not_judged(&BodyRepMetrics { hands_rise_ratio: ratio, ..Default::default() })
+        };
         for held in [Some(1.0), None, Some(0.9), Some(2.5)] {
             assert_eq!(why(held), None, "{held:?}");
         }

@@ -282,6 +282,12 @@ pub fn setup_or_before_liftoff(setup_frame: Option<usize>, liftoff: usize) -> us
 }
 
 impl Rep {
+    /// Whether faults were judged on this rep by itself (`not_judged` absent). The one test
+    /// behind the report's "not judged", the batch status and what the history keeps.
+    pub fn judged(&self) -> bool {
+        self.not_judged.is_none()
+    }
+
     /// The frame the setup quantities were read at ([`setup_or_before_liftoff`]).
     pub fn setup_frame_or_before_liftoff(&self) -> usize {
         setup_or_before_liftoff(self.setup_frame, self.liftoff_frame)

@@ -273,7 +273,7 @@ fn the_hands_rise_with_the_rendered_bar_and_every_rep_is_judged() {
         for r in &s.result.reps {
             let ratio = r.hands_rise_ratio;
             println!("{:<22} rep {}  hands' rise / bar's {:?}", s.name, r.index, ratio);
-            if !ratio.is_some_and(|v| (0.75..=1.25).contains(&v) && held.contains(&v)) || r.not_judged.is_some() {
+            if !ratio.is_some_and(|v| (0.75..=1.25).contains(&v) && held.contains(&v)) || !r.judged() {
                 wrong.push(format!("{} rep {}: ratio {ratio:?}, not judged {:?}", s.name, r.index, r.not_judged));
             }
         }

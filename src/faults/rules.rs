@@ -322,6 +322,23 @@ pub fn hands_hold_the_bar(m: &BodyRepMetrics) -> bool {
     m.hands_rise_ratio.is_none_or(|r| HANDS_WITH_BAR.contains(&r))
 }
 
+/// Why [`label`] gives a rep no label at all, in words for the lifter: the hands did not move
+/// with the followed bar ([`hands_hold_the_bar`]). None when the rep is judged.
+pub fn why_not_judged(m: &BodyRepMetrics) -> Option<String> {
+    let ratio = m.hands_rise_ratio.filter(|_| !hands_hold_the_bar(m))?;
+    let how = if ratio.is_infinite() {
+        "they rose while it stayed put".to_string()
+    } else if ratio < 0.0 {
+        "they moved the opposite way".to_string()
+    } else if ratio < 1.0 {
+        // One decimal: a ratio just under the limit (0.328) must not print as the limit (33%).
+        format!("they rose only {:.1}% as far", 100.0 * ratio)
+    } else {
+        format!("they rose {ratio:.2} times as far")
+    };
+    Some(format!("from the setup to lockout your hands did not move with what was followed as the bar ({how})"))
+}
+
 /// How far the hands may rise per centimetre of the bar's rise on a rep that is judged. Held,
 /// they rise 0.82-1.15 as far on every rendered rep, and 0.46-1.21 on the real side-view reps
 /// (the wrist is guessed where the plate hides the hand; 2.4 on a trap-bar rep). The real clip

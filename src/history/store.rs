@@ -404,7 +404,7 @@ fn opt(v: Option<f64>) -> Option<f64> {
 /// what was followed was not the bar the hands held) carries numbers that are not the
 /// lifter's, so it stays out of the rows, the trends and the fault rates.
 pub(crate) fn judged_reps(a: &Analysis) -> usize {
-    a.reps.iter().filter(|r| r.not_judged.is_none()).count()
+    a.reps.iter().filter(|r| r.judged()).count()
 }
 
 /// Writes the queryable per-rep rows of a result (the judged reps, [`judged_reps`]).
@@ -437,7 +437,7 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
                 why: format!("rep number {rep} appears twice"),
             });
         }
-        if r.not_judged.is_some() {
+        if !r.judged() {
             continue;
         }
         let drift_at = r.bar_drift_max_at.map(|d| match d {

@@ -174,7 +174,7 @@ pub enum Cell {
 }
 
 pub fn cell(rep: &Rep, id: &str, judged: bool) -> Cell {
-    let judged = judged && rep.not_judged.is_none();
+    let judged = judged && rep.judged();
     let worst = rep
         .faults
         .iter()
@@ -201,7 +201,7 @@ pub fn faults_judged(a: &Analysis) -> bool {
 /// Whether faults were judged on this rep: the video allowed it and nothing about the rep
 /// itself stood in the way (`Rep::not_judged`).
 pub fn rep_judged(a: &Analysis, rep: &Rep) -> bool {
-    faults_judged(a) && rep.not_judged.is_none()
+    faults_judged(a) && rep.judged()
 }
 
 pub fn severity_weight(s: Severity) -> f64 {
@@ -310,9 +310,9 @@ pub fn nothing_to_fix(a: &Analysis) -> &'static str {
         "No complete rep was found, so nothing was judged."
     } else if !faults_judged(a) {
         "Faults were not judged for this video (see the view verdict). Heights, speeds and timing are still given."
-    } else if a.reps.iter().all(|r| r.not_judged.is_some()) {
+    } else if a.reps.iter().all(|r| !r.judged()) {
         "No rep could be judged: what was followed as the bar did not move with your hands (see the notes)."
-    } else if a.reps.iter().any(|r| r.not_judged.is_some()) {
+    } else if a.reps.iter().any(|r| !r.judged()) {
         "No fault was labelled in the reps that were judged; the notes say why the others were not."
     } else {
         "No fault was labelled in any rep. Keep filming from the side to catch changes under heavier loads."

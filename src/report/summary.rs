@@ -128,7 +128,7 @@ fn rep_table(reps: &[Rep]) -> String {
             r.mean_velocity_m_s,
             r.peak_velocity_m_s,
             r.velocity_loss_pct,
-            if r.not_judged.is_some() { "  not judged (see the notes)" } else { "" }
+            if !r.judged() { "  not judged (see the notes)" } else { "" }
         );
     }
     s
