@@ -553,6 +553,7 @@ fn measure_reps(
     let reference = SetReference {
         neutral_chord_cm: metrics::body::neutral_chord(kin, &split.reps, &setups),
         neutral_back: metrics::body::neutral_back(kin, &split.reps, &setups),
+        leg_cm: metrics::body::straight_leg_cm(kin),
     };
     let t = |i: usize| i as f64 / fps;
     let r2 = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);
@@ -664,7 +665,7 @@ fn body_quality(body: &[Option<Body>], rep: &RepFrames) -> f64 {
 fn standing_lean(kin: &Kinematics, first: Option<&RepFrames>) -> Option<f64> {
     let first = first?;
     let mut leans: Vec<f64> = (0..first.liftoff)
-        .filter(|&i| kin.knee_angle(i).is_some_and(|k| k > 165.0))
+        .filter(|&i| kin.knee_angle(i).is_some_and(|k| k > metrics::kinematics::STRAIGHT_KNEE_DEG))
         .filter(|&i| kin.trunk_angle(i).is_some_and(|a| a > 70.0))
         .filter_map(|i| kin.lean_back(i))
         .collect();

@@ -36,6 +36,8 @@ pub struct SetReference {
     /// How far the back stood out of the shoulder–hip line at the first setup (share of the
     /// chord), when the outline was read there.
     pub neutral_back: Option<f64>,
+    /// The lifter's leg, hip to ankle when straight (cm): `straight_leg_cm`.
+    pub leg_cm: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -220,7 +222,7 @@ pub fn measure(
         (ds.abs() > 1.0).then(|| dh / ds)
     });
     m.setup_hip_height_ratio = k.hip_height_ratio(sref);
-    m.setup_knee_angle_deg = k.knee_angle(sref);
+    m.setup_knee_angle_deg = setup_knee_angle(k, sref, reference.leg_cm);
     m.setup_trunk_angle_deg = k.trunk_angle(sref);
     m.setup_chord_cm = k.chord(sref);
     chord_change(k, rep, sref, reference, &mut m);
@@ -390,6 +392,48 @@ fn back_at_setup(k: &Kinematics, setup: usize, rep: &RepFrames) -> Option<f64> {
     median_over(setup.saturating_sub(half)..=(setup + half).min(rep.liftoff), |i| k.back_offset(i))
 }
 
+/// Below this knee angle from the hips' reach (degrees) the setup knee angle is the reach's
+/// alone; above `REACH_TRUSTED_TO_DEG` it is the knee point's; between, a linear blend. The
+/// network puts the knee 1-5 cm up the thigh at the setup, where the near arm covers it, and a
+/// knee moved along a bent thigh turns the shin: the point's angle read 2-12 degrees open on
+/// the rendered samples. The reach's angle has no knee in it but grows sensitive as the leg
+/// straightens (a 2 cm reach error costs 3.7 degrees at 90, 4.9 at 115, 7.7 at 140), where a knee
+/// moved along the thigh hardly turns the shin any more. docs/accuracy.md, "Knee angle".
+const REACH_TRUSTED_TO_DEG: f64 = 110.0;
+const POINT_TRUSTED_FROM_DEG: f64 = 140.0;
+
+/// The knee angle at the setup: from the hips' reach where the knee is well bent, from the
+/// knee point where it is nearly straight (see `REACH_TRUSTED_TO_DEG`).
+fn setup_knee_angle(k: &Kinematics, setup: usize, leg_cm: Option<f64>) -> Option<f64> {
+    let point = k.knee_angle(setup);
+    let Some(reach) = leg_cm.and_then(|leg| k.reach_knee_angle(setup, leg)) else {
+        return point;
+    };
+    let w = ((POINT_TRUSTED_FROM_DEG - reach) / (POINT_TRUSTED_FROM_DEG - REACH_TRUSTED_TO_DEG)).clamp(0.0, 1.0);
+    match point {
+        Some(p) => Some(w * reach + (1.0 - w) * p),
+        None => (w == 1.0).then_some(reach),
+    }
+}
+
+/// The lifter's leg length, hip to ankle (cm): the median over the frames where the knee reads
+/// straight (standing, locked out) of the hip–ankle distance, unbent by that frame's knee angle.
+/// None when the legs are straight for less than a third of a second: a reach against an
+/// unknown leg is no measurement.
+pub fn straight_leg_cm(k: &Kinematics) -> Option<f64> {
+    let mut legs: Vec<f64> = (0..k.hip.len())
+        .filter_map(|i| {
+            let angle = k.knee_angle(i).filter(|&a| a > super::kinematics::STRAIGHT_KNEE_DEG)?;
+            let reach = k.hip.get(i).copied()??.dist(k.ankle.get(i).copied()??);
+            Some(reach / (angle.to_radians() / 2.0).sin())
+        })
+        .collect();
+    if (legs.len() as f64) < k.fps / 3.0 {
+        return None;
+    }
+    crate::signal::median(&mut legs)
+}
+
 /// The neutral trunk chord: the chord at the setup, the lifter's braced start. Taken over every
 /// rep's setup and the median kept, not the first rep's alone: a lifter filmed already set up
 /// is read from the detector's first crop there, which puts the hip 12-20 cm off until the
@@ -461,6 +505,57 @@ mod tests {
             .collect();
         let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
         (hip, bar)
+    }
+
+    /// One leg (thigh 43 cm, shank 44 cm, ankle fixed) posed at each knee angle in turn, with
+    /// the knee point `knee_slip` cm up the thigh from the joint, as the network reads a
+    /// covered knee.
+    fn legs(angles: &[f64], knee_slip: f64) -> Kinematics {
+        let (thigh, shank, ankle) = (43.0, 44.0, P { x: 0.0, y: 8.0 });
+        let mut k = Kinematics { fps: FPS, ..Default::default() };
+        for &angle in angles {
+            let lean = 25f64.to_radians();
+            let knee = P { x: ankle.x + shank * lean.sin(), y: ankle.y + shank * lean.cos() };
+            let to_ankle = (ankle.y - knee.y).atan2(ankle.x - knee.x);
+            let up_thigh = to_ankle - angle.to_radians();
+            let (dx, dy) = (up_thigh.cos(), up_thigh.sin());
+            k.hip.push(Some(P { x: knee.x + thigh * dx, y: knee.y + thigh * dy }));
+            k.knee.push(Some(P { x: knee.x + knee_slip * dx, y: knee.y + knee_slip * dy }));
+            k.ankle.push(Some(ankle));
+        }
+        k
+    }
+
+    /// A knee point read 3 cm up a bent thigh opens the angle by 4 degrees at 100; the hips'
+    /// reach against the straight leg's length does not see it. Nearly straight, the reach is
+    /// the weaker reading and the point's (the slip turns a nearly straight shin by 2 degrees) is kept.
+    #[test]
+    fn the_setup_knee_angle_comes_from_the_hips_reach_where_the_knee_is_bent() {
+        let mut angles = vec![178.0; 15];
+        angles.extend([100.0, 80.0, 150.0]);
+        let k = legs(&angles, 3.0);
+        let leg = straight_leg_cm(&k).expect("half a second of straight legs, more than the third needed");
+        assert!((leg - 87.0).abs() < 0.3, "leg {leg}");
+        for (frame, truth) in [(15, 100.0), (16, 80.0), (17, 150.0)] {
+            let point = k.knee_angle(frame).unwrap();
+            let read = setup_knee_angle(&k, frame, Some(leg)).unwrap();
+            let within = if truth < 120.0 { 1.0 } else { 2.5 };
+            assert!((read - truth).abs() < within, "{truth}: read {read}, point alone {point}");
+            if truth < 120.0 {
+                assert!(point - truth > 3.0, "{truth}: the slipped point reads {point}");
+            }
+        }
+    }
+
+    /// Legs straight for less than a third of a second give no length, and the knee point's
+    /// angle is all there is.
+    #[test]
+    fn without_straight_legs_to_measure_the_knee_angle_is_the_points() {
+        let mut angles = vec![178.0; 5];
+        angles.push(100.0);
+        let k = legs(&angles, 3.0);
+        assert_eq!(straight_leg_cm(&k), None);
+        assert_eq!(setup_knee_angle(&k, 5, None), k.knee_angle(5));
     }
 
     /// The hands follow a held bar up; a followed circle that rises on its own (another round

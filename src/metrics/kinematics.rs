@@ -58,6 +58,9 @@ pub struct Kinematics {
     pub back: Vec<Option<f64>>,
 }
 
+/// A knee reads straight above this angle (degrees): standing, locked out.
+pub const STRAIGHT_KNEE_DEG: f64 = 165.0;
+
 /// Half-window of the local fits: 0.1 s each side averages out landmark jitter while
 /// following a lift-off (about 0.2 s from still to full speed).
 fn half_window(fps: f64) -> usize {
@@ -133,6 +136,16 @@ impl Kinematics {
         let (u, v) = ((h.x - k.x, h.y - k.y), (a.x - k.x, a.y - k.y));
         let cos = (u.0 * v.0 + u.1 * v.1) / (u.0.hypot(u.1) * v.0.hypot(v.1)).max(1e-9);
         Some(cos.clamp(-1.0, 1.0).acos().to_degrees())
+    }
+
+    /// Interior knee angle from how far the hip is from the ankle, for a leg `leg_cm` long
+    /// (hip to ankle when straight), thigh and shank taken as equally long (Winter: 0.245 and
+    /// 0.246 of stature; a 6 % difference moves a 90-120 degree angle by under 0.2 degrees).
+    /// No knee point enters: at the setup the network guesses a knee that the arm or the plate
+    /// covers, while hip and ankle are seen or carried from where the feet stood.
+    pub fn reach_knee_angle(&self, i: usize, leg_cm: f64) -> Option<f64> {
+        let reach = self.hip.get(i).copied()??.dist(self.ankle.get(i).copied()??);
+        (leg_cm > 0.0).then(|| 2.0 * (reach / leg_cm).min(1.0).asin().to_degrees())
     }
 
     /// Hip height between knee and shoulder: 0 at the knee, 1 at the shoulder.
