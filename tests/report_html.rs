@@ -88,6 +88,24 @@ fn a_rep_that_was_not_judged_is_not_shown_as_clean() {
     assert_eq!(count(&h, "<td class=\"faults\">none"), 0);
 }
 
+/// A fault seen in 2 reps of a 3-rep set where one rep could not be judged was seen in every
+/// rep that could be: "2 of 3" would understate it.
+#[test]
+fn how_often_a_fault_was_seen_counts_the_reps_that_could_be_judged() {
+    let mut a = fixture();
+    a.reps[0].faults.clear();
+    a.reps[0].not_judged = Some("from the setup to lockout your hands did not move with the bar".into());
+    let h =
+        std::fs::read_to_string(write_report(&a, &out_dir("report_html_seen_in_judged"), None).unwrap().html).unwrap();
+    assert!(h.contains("Seen in 2 of the 2 reps that could be judged (reps 2, 3)"), "what to fix first");
+    let ranked = formcheck::faults::set::fix_first(&a.reps);
+    let drift = ranked.iter().find(|f| f.id == "bar_drift").expect("bar drift ranked");
+    assert!(drift.headline.contains("likely in reps 2, 3 of the 2 that could be judged"), "{}", drift.headline);
+    a.reps[0].not_judged = None;
+    let drift = formcheck::faults::set::fix_first(&a.reps).into_iter().find(|f| f.id == "bar_drift").unwrap();
+    assert!(drift.headline.contains("likely in reps 2, 3 of 3."), "{}", drift.headline);
+}
+
 #[test]
 fn text_from_the_result_is_escaped() {
     let mut a = fixture();

@@ -53,7 +53,7 @@ pub fn fix_first(reps: &[Rep]) -> Vec<FixItem> {
                 .fold(0.0, f64::max);
             let fatigue = is_fatigue(reps, &likely);
             let score = weight(id) * confidence * (likely.len() as f64 + 0.3 * watch.len() as f64);
-            let headline = headline(id, &likely, &watch, reps.len(), fatigue);
+            let headline = headline(id, &likely, &watch, judged_count(reps), fatigue);
             (
                 score,
                 FixItem {
@@ -84,11 +84,19 @@ fn is_fatigue(reps: &[Rep], likely: &[usize]) -> bool {
     first_half_clean && likely.contains(&last)
 }
 
-fn headline(id: &str, likely: &[usize], watch: &[usize], total: usize, fatigue: bool) -> String {
+/// How many of the set's reps could be judged, and whether that is all of them. A fault seen
+/// in 2 of 5 reps where only 2 could be judged would read as rarer than it is.
+pub fn judged_count(reps: &[Rep]) -> (usize, bool) {
+    let judged = reps.iter().filter(|r| r.judged()).count();
+    (judged, judged == reps.len())
+}
+
+fn headline(id: &str, likely: &[usize], watch: &[usize], (judged, all): (usize, bool), fatigue: bool) -> String {
     let list = |v: &[usize]| v.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
     let mut s = name(id).to_string();
     if !likely.is_empty() {
-        s += &format!(": likely in rep{} {} of {total}", if likely.len() > 1 { "s" } else { "" }, list(likely));
+        let of = if all { judged.to_string() } else { format!("the {judged} that could be judged") };
+        s += &format!(": likely in rep{} {} of {of}", if likely.len() > 1 { "s" } else { "" }, list(likely));
     }
     if !watch.is_empty() {
         s += &format!(

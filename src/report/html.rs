@@ -383,15 +383,15 @@ fn fix_first(h: &mut String, a: &Analysis) {
     } else {
         h.push_str("<ol class=\"ranked\">\n");
         for (k, r) in ranked.iter().enumerate() {
-            ranked_item(h, k, r, a.reps.len());
+            ranked_item(h, k, r, &a.reps);
         }
         h.push_str("</ol>\n");
     }
     h.push_str("</section>\n");
 }
 
-fn ranked_item(h: &mut String, k: usize, r: &Ranked, n_reps: usize) {
-    let seen = coach::seen_in(r, n_reps);
+fn ranked_item(h: &mut String, k: usize, r: &Ranked, reps: &[Rep]) {
+    let seen = coach::seen_in(r, reps);
     let w = &r.worst;
     let worst = coach::worst_reading(r);
     let fatigue = coach::fatigue_advice(r)

@@ -87,7 +87,7 @@ fn fix_first(a: &Analysis) -> String {
         if let Some(h) = &r.headline {
             s += &paragraph(h, indent);
         }
-        s += &paragraph(&format!("{}; {}.", coach::seen_in(r, a.reps.len()), coach::worst_reading(r)), indent);
+        s += &paragraph(&format!("{}; {}.", coach::seen_in(r, &a.reps), coach::worst_reading(r)), indent);
         s += &paragraph(&r.worst.evidence, indent);
         s += &paragraph(&format!("Cue: {}", r.cue), indent);
         if let Some(advice) = coach::fatigue_advice(r) {
