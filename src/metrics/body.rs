@@ -1,7 +1,9 @@
 //! What bar and body tell together, per rep: setup position, hip rise before the bar, trunk
 //! chord, lockout lean, lift-off acceleration, hold before lift-off, bar drift from mid-foot.
-//! Definitions follow docs/metrics.md (and faults.md); the renderer's truth uses the same
-//! definitions on its own geometry, so each can be checked against truth.
+//! Definitions follow ../shared/docs/faults.md and result-schema.md; the renderer's truth
+//! uses the same definitions on its own geometry, so each can be checked against truth. The
+//! setup knee angle is the exception: the renderer reads its own joint, formcheck the hips'
+//! reach where the knee is bent (`setup_knee_angle`).
 
 use super::kinematics::{Kinematics, P};
 use crate::reps::{RepFrames, LIFTOFF_RISE_CM};
