@@ -394,13 +394,14 @@ fn back_at_setup(k: &Kinematics, setup: usize, rep: &RepFrames) -> Option<f64> {
     median_over(setup.saturating_sub(half)..=(setup + half).min(rep.liftoff), |i| k.back_offset(i))
 }
 
-/// Below this knee angle from the hips' reach (degrees) the setup knee angle is the reach's
-/// alone; above `REACH_TRUSTED_TO_DEG` it is the knee point's; between, a linear blend. The
-/// network puts the knee 1-5 cm up the thigh at the setup, where the near arm covers it, and a
-/// knee moved along a bent thigh turns the shin: the point's angle read 2-12 degrees open on
-/// the rendered samples. The reach's angle has no knee in it but grows sensitive as the leg
-/// straightens (a 2 cm reach error costs 3.7 degrees at 90, 4.9 at 115, 7.7 at 140), where a knee
-/// moved along the thigh hardly turns the shin any more. docs/accuracy.md, "Knee angle".
+/// Up to this knee angle from the hips' reach (degrees) the setup knee angle is the reach's
+/// alone; from `POINT_TRUSTED_FROM_DEG` on it is the knee point's; between, a linear blend.
+/// The network puts the knee 1-5 cm up the thigh at the setup, where the near arm covers it,
+/// and a knee moved along a bent thigh turns the shin: the point's angle read 2-12 degrees open
+/// on the rendered samples. The reach's angle has no knee in it but grows sensitive as the leg
+/// straightens (a 2 cm reach error costs 3.7 degrees at 90, 4.9 at 115, 7.7 at 140), where a
+/// knee moved along the thigh hardly turns the shin any more. docs/accuracy.md, "Knee angle at
+/// setup".
 const REACH_TRUSTED_TO_DEG: f64 = 110.0;
 const POINT_TRUSTED_FROM_DEG: f64 = 140.0;
 
@@ -530,7 +531,8 @@ mod tests {
 
     /// A knee point read 3 cm up a bent thigh opens the angle by 4 degrees at 100; the hips'
     /// reach against the straight leg's length does not see it. Nearly straight, the reach is
-    /// the weaker reading and the point's (the slip turns a nearly straight shin by 2 degrees) is kept.
+    /// the weaker reading and the point's is kept (the slip turns a nearly straight shin by 2
+    /// degrees).
     #[test]
     fn the_setup_knee_angle_comes_from_the_hips_reach_where_the_knee_is_bent() {
         let mut angles = vec![178.0; 15];
