@@ -101,6 +101,12 @@ fn how_often_a_fault_was_seen_counts_the_reps_that_could_be_judged() {
     let ranked = formcheck::faults::set::fix_first(&a.reps);
     let drift = ranked.iter().find(|f| f.id == "bar_drift").expect("bar drift ranked");
     assert!(drift.headline.contains("likely in reps 2, 3 of the 2 that could be judged"), "{}", drift.headline);
+    let mut one_left = a.clone();
+    one_left.reps[1].faults.clear();
+    one_left.reps[1].not_judged = one_left.reps[0].not_judged.clone();
+    let h = std::fs::read_to_string(write_report(&one_left, &out_dir("report_html_seen_in_one"), None).unwrap().html)
+        .unwrap();
+    assert!(h.contains("Seen in 1 of the 1 rep that could be judged (rep 3)"), "one rep judged");
     a.reps[0].not_judged = None;
     let drift = formcheck::faults::set::fix_first(&a.reps).into_iter().find(|f| f.id == "bar_drift").unwrap();
     assert!(drift.headline.contains("likely in reps 2, 3 of 3."), "{}", drift.headline);

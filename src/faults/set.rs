@@ -35,6 +35,7 @@ pub fn fix_first(reps: &[Rep]) -> Vec<FixItem> {
     let mut ids: Vec<&str> = reps.iter().flat_map(|r| r.faults.iter().map(|f| f.id.as_str())).collect();
     ids.sort_unstable();
     ids.dedup();
+    let out_of = out_of_judged(reps, false);
     let mut items: Vec<(f64, FixItem)> = ids
         .into_iter()
         .map(|id| {
@@ -53,7 +54,7 @@ pub fn fix_first(reps: &[Rep]) -> Vec<FixItem> {
                 .fold(0.0, f64::max);
             let fatigue = is_fatigue(reps, &likely);
             let score = weight(id) * confidence * (likely.len() as f64 + 0.3 * watch.len() as f64);
-            let headline = headline(id, &likely, &watch, judged_count(reps), fatigue);
+            let headline = headline(id, &likely, &watch, &out_of, fatigue);
             (
                 score,
                 FixItem {
@@ -84,18 +85,28 @@ fn is_fatigue(reps: &[Rep], likely: &[usize]) -> bool {
     first_half_clean && likely.contains(&last)
 }
 
-/// How many of the set's reps could be judged, and whether that is all of them. A fault seen
-/// in 2 of 5 reps where only 2 could be judged would read as rarer than it is.
-pub fn judged_count(reps: &[Rep]) -> (usize, bool) {
+/// What a fault's count is out of: "5" or "5 reps" when every rep was judged, "the 4 that
+/// could be judged" or "the 4 reps that could be judged" when not. A fault seen in 2 of 5 reps
+/// where only 2 could be judged would read as rarer than it is. One wording for the headline
+/// here and the report's "Seen in".
+pub fn out_of_judged(reps: &[Rep], with_noun: bool) -> String {
     let judged = reps.iter().filter(|r| r.judged()).count();
-    (judged, judged == reps.len())
+    let noun = match (with_noun, judged) {
+        (false, _) => "",
+        (true, 1) => " rep",
+        (true, _) => " reps",
+    };
+    if judged == reps.len() {
+        format!("{judged}{noun}")
+    } else {
+        format!("the {judged}{noun} that could be judged")
+    }
 }
 
-fn headline(id: &str, likely: &[usize], watch: &[usize], (judged, all): (usize, bool), fatigue: bool) -> String {
+fn headline(id: &str, likely: &[usize], watch: &[usize], of: &str, fatigue: bool) -> String {
     let list = |v: &[usize]| v.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(", ");
     let mut s = name(id).to_string();
     if !likely.is_empty() {
-        let of = if all { judged.to_string() } else { format!("the {judged} that could be judged") };
         s += &format!(": likely in rep{} {} of {of}", if likely.len() > 1 { "s" } else { "" }, list(likely));
     }
     if !watch.is_empty() {

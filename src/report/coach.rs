@@ -322,10 +322,7 @@ pub fn nothing_to_fix(a: &Analysis) -> &'static str {
 /// "Seen in 2 of 3 reps (reps 2, 3)".
 pub fn seen_in(r: &Ranked, reps: &[Rep]) -> String {
     let seen: Vec<String> = r.reps.iter().map(|(i, _)| i.to_string()).collect();
-    let (judged, all) = crate::faults::set::judged_count(reps);
-    let plural = if judged == 1 { "" } else { "s" };
-    let out_of =
-        if all { format!("{judged} rep{plural}") } else { format!("the {judged} rep{plural} that could be judged") };
+    let out_of = crate::faults::set::out_of_judged(reps, true);
     format!("Seen in {} of {out_of} (rep{} {})", seen.len(), if seen.len() == 1 { "" } else { "s" }, seen.join(", "))
 }
 
