@@ -554,6 +554,7 @@ fn measure_reps(
         neutral_chord_cm: metrics::body::neutral_chord(kin, &split.reps, &setups),
         neutral_back: metrics::body::neutral_back(kin, &split.reps, &setups),
         leg_cm: metrics::body::straight_leg_cm(kin),
+        neutral_read_before_moving: metrics::body::neutral_read_before_moving(kin, &split.reps, &setups),
     };
     let t = |i: usize| i as f64 / fps;
     let r2 = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);

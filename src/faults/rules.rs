@@ -2,7 +2,7 @@
 //! number it rests on, the threshold it crossed, when, a sentence a lifter can read, the
 //! coaching cue, and a confidence that says how much the video allows.
 
-use super::thresholds::Thresholds;
+use super::thresholds::{Rounding, Thresholds};
 use crate::metrics::body::BodyRepMetrics;
 use crate::schema::{DriftAt, Fault, MidfootSource, Severity};
 
@@ -159,6 +159,11 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
         let graded = held(grade(b, th.outline_watch_pct, th.outline_likely_pct).map(|s| (s, b)), bulged_at_setup);
         (graded.map(|g| g.0), b)
     });
+    if let (Some((Watch, c)), Some((Some(Watch), b))) = (chord, bulge) {
+        if short_at_setup.is_none() && bulged_at_setup.is_none() && !m.neutral_read_before_moving {
+            return Some(rounding_seen_both_ways(c, b, m, ctx, th));
+        }
+    }
     let (severity, by_outline) = match (chord.map(|c| c.0), bulge.map(|b| b.0)) {
         (Some(Likely), Some(Some(_))) | (Some(Likely), None) => (Likely, false),
         (_, Some(Some(Likely))) => (Likely, true),
@@ -221,6 +226,33 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
         base_confidence: base,
         evidence,
     })
+}
+
+/// Rounding that neither view is sure of alone but both see: the chord shrank past its watch
+/// level and the outline bulged past its own. They are two measurements of one back (two
+/// points; the mask's surface), and each under-reads a curved spine: on the rendered suite the
+/// chord reads 0.55-0.75 of the true shrink, so a back rounded 10.4% read 5.6-6.1% of chord and
+/// 7.6-7.9% of bulge (seeds 17 and 47), while no straight rep read both past watch. Only called
+/// when neither reading was held for a misread setup and the neutral they are both measured
+/// against was not read before the lifter first moved: a misread neutral moves both at once,
+/// so their agreement would say nothing (a real single-rep clip opening on a set-up lifter read
+/// 6.7% and 6.2%).
+fn rounding_seen_both_ways(chord: f64, bulge: f64, m: &BodyRepMetrics, ctx: &RepContext, th: &Rounding) -> Finding {
+    let frame = m.max_bulge_frame.or(m.min_chord_frame).unwrap_or(ctx.liftoff_frame);
+    let at = frame as f64 / ctx.fps;
+    Finding {
+        id: "lumbar_rounding",
+        severity: Severity::Likely,
+        value: bulge,
+        threshold: th.outline_watch_pct,
+        frame,
+        margin: 0.0,
+        base_confidence: 0.75,
+        evidence: format!(
+            "Rep {}: at {at:.2} s, during the pull, your back bulged out of its setup line by {bulge:.0}% of the shoulder-to-hip distance and the distance from shoulder to hip shrank by {chord:.0}% of your braced setup. Each is under its own limit ({:.0}% and {:.0}%) but both are past the level worth watching ({:.0}% and {:.0}%), and two separate measurements agreeing say the back is rounding under the load.",
+            ctx.index, th.outline_likely_pct, th.likely_pct, th.outline_watch_pct, th.watch_pct
+        ),
+    }
 }
 
 /// Lean readings over the top hold spread wider than this (interquartile range, degrees) are
@@ -568,6 +600,7 @@ mod tests {
             trunk_chord_change_pct: Some(1.0),
             setup_chord_change_pct: Some(0.0),
             setup_back_bulge_pct: None,
+            neutral_read_before_moving: false,
             min_chord_frame: Some(65),
             back_bulge_pct: None,
             max_bulge_frame: None,
@@ -745,6 +778,44 @@ mod tests {
         // Neither: nothing.
         assert!(rounding(1.0, Some(2.0)).is_none());
         assert!(rounding(1.0, None).is_none());
+    }
+
+    /// Fault-suite seeds 17 (rep 3) and 47 (rep 4): a back rounded 10.4% read 5.6-6.1% of chord
+    /// and 7.6-7.9% of bulge, each only at its watch level. Together they are likely, unless
+    /// the neutral both are measured against was read before the lifter first moved.
+    #[test]
+    fn chord_and_outline_both_at_watch_make_rounding_likely() {
+        let t = Thresholds::default();
+        let rounding = |chord: f64, bulge: f64, before_moving: bool| {
+            let m = BodyRepMetrics {
+                trunk_chord_change_pct: Some(chord),
+                back_bulge_pct: Some(bulge),
+                max_bulge_frame: Some(45),
+                neutral_read_before_moving: before_moving,
+                ..clean()
+            };
+            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding")
+        };
+        let f = rounding(5.6, 7.6, false).unwrap();
+        assert_eq!(f.severity, Severity::Likely);
+        assert_eq!((f.value, f.threshold), (7.6, t.lumbar_rounding.outline_watch_pct));
+        assert!(f.evidence.contains("bulged out of its setup line by 8%"), "{}", f.evidence);
+        assert!(f.evidence.contains("shrank by 6%"), "{}", f.evidence);
+        assert!(f.evidence.contains("two separate measurements agreeing"), "{}", f.evidence);
+        // One of the two below its watch level: the other's own grading.
+        assert_eq!(rounding(4.0, 7.6, false).unwrap().severity, Severity::Watch);
+        assert_eq!(rounding(5.6, 5.0, false).unwrap().severity, Severity::Watch);
+        // Both against a neutral read before the lifter moved (bichraix good014: 6.7% and 6.2%).
+        assert_eq!(rounding(6.7, 6.2, true).unwrap().severity, Severity::Watch);
+        // A chord already short at the rep's own setup is held, agreement or not.
+        let held = BodyRepMetrics {
+            trunk_chord_change_pct: Some(6.0),
+            setup_chord_change_pct: Some(9.0),
+            back_bulge_pct: Some(7.0),
+            ..clean()
+        };
+        let f = label(&held, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").unwrap();
+        assert_eq!(f.severity, Severity::Watch);
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub struct SetReference {
     pub neutral_back: Option<f64>,
     /// The lifter's leg, hip to ankle when straight (cm): `straight_leg_cm`.
     pub leg_cm: Option<f64>,
+    /// Whether the neutral chord and back line rest on a setup read before the lifter first
+    /// moved (`read_before_moving`): at least half of the setups they are the median of.
+    pub neutral_read_before_moving: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,6 +66,9 @@ pub struct BodyRepMetrics {
     /// How far the back already stood out of its neutral line at this rep's own setup, % of
     /// the chord (+ = bulging). As `setup_chord_change_pct`, for the outline.
     pub setup_back_bulge_pct: Option<f64>,
+    /// The set's neutral chord and back line rest on a setup read before the lifter first
+    /// moved: `SetReference::neutral_read_before_moving`.
+    pub neutral_read_before_moving: bool,
     /// Largest bulge of the back out of its setup line during the pull, % of the chord.
     pub back_bulge_pct: Option<f64>,
     pub max_bulge_frame: Option<usize>,
@@ -208,8 +214,12 @@ pub fn measure(
     lowering_start: usize,
 ) -> BodyRepMetrics {
     let low = read.hips_low;
-    let mut m =
-        BodyRepMetrics { setup_frame: read.frame, knee_pass_frame: knee_pass_frame(k, rep), ..Default::default() };
+    let mut m = BodyRepMetrics {
+        setup_frame: read.frame,
+        knee_pass_frame: knee_pass_frame(k, rep),
+        neutral_read_before_moving: reference.neutral_read_before_moving,
+        ..Default::default()
+    };
     let setup = m.setup_frame;
     let sref = read.at(rep);
     m.hold_before_liftoff_ms = Some(match setup {
@@ -451,6 +461,31 @@ fn chord_at_setup(k: &Kinematics, setup: usize) -> Option<f64> {
     median_over(setup.saturating_sub(2)..=setup + 2, |i| k.chord(i))
 }
 
+/// The hips stay within this distance (cm) of where the body was first seen for a setup to be
+/// read before the lifter first moved. Jitter on a still lifter is about 1 cm; walking in or
+/// bending down to the bar moves the hips 30 cm or more.
+const STILL_SINCE_START_CM: f64 = 10.0;
+
+/// Whether a setup was read before the lifter had moved since the body was first seen: the
+/// video opens on the lifter already set up. Until the lifter moves, the body tracker keeps
+/// the person detector's first crop, which for a bent-over body can put the hip 4-20 cm off
+/// (docs/experiments/settled_crop/); everything measured against such a setup shares that
+/// error.
+pub fn read_before_moving(k: &Kinematics, setup: usize) -> bool {
+    let Some(first) = k.hip.iter().position(Option::is_some) else { return false };
+    let start = k.hip[first].expect("position found a point");
+    first <= setup
+        && (first..=setup)
+            .all(|i| k.hip.get(i).copied().flatten().is_none_or(|p| p.dist(start) <= STILL_SINCE_START_CM))
+}
+
+/// Whether at least half of the setups the set's neutral references are the median of were
+/// read before the lifter first moved (`read_before_moving`), so the median may be theirs.
+pub fn neutral_read_before_moving(k: &Kinematics, reps: &[RepFrames], setups: &[Setup]) -> bool {
+    let early = reps.iter().zip(setups).filter(|(rep, setup)| read_before_moving(k, setup.at(rep))).count();
+    early > 0 && 2 * early >= reps.len()
+}
+
 fn median_of_setups(
     reps: &[RepFrames],
     setups: &[Setup],
@@ -508,6 +543,41 @@ mod tests {
             .collect();
         let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
         (hip, bar)
+    }
+
+    /// A video that opens on the lifter already set up (hips still at 55 cm from the first
+    /// frame) against one that shows the lifter standing first (`dip_and_rip`): only the
+    /// first setup is read before the lifter moved, and a set's neutral rests on it only
+    /// when it is at least half of the setups.
+    #[test]
+    fn a_setup_is_read_before_moving_only_when_the_video_opens_on_it() {
+        let opens_set_up: Vec<f64> =
+            (0..60).map(|i| if i < 47 { 55.0 + 0.4 * (i % 3) as f64 } else { 55.0 + 2.0 * (i - 46) as f64 }).collect();
+        let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
+        let k = kinematics(&opens_set_up, &bar);
+        assert!(read_before_moving(&k, 45));
+        let (stands_first, bar) = dip_and_rip();
+        assert!(!read_before_moving(&kinematics(&stands_first, &bar), 45));
+        // Hips first seen a few frames in still count from where they were first seen.
+        let mut late = kinematics(&opens_set_up, &bar);
+        late.hip[..5].fill(None);
+        assert!(read_before_moving(&late, 45));
+
+        let setup = |frame: usize| Setup { frame: Some(frame), hips_low: None };
+        let one = [rep(47, 60)];
+        assert!(neutral_read_before_moving(&k, &one, &[setup(45)]));
+        // Three reps, the first opening set up: the median is the later two's.
+        let three = [
+            rep(47, 60),
+            RepFrames { start: 50, liftoff: 55, lockout: 59, end: 59, rest_cm: 0.0, top_cm: 60.0 },
+            rep(47, 60),
+        ];
+        let later = |frame: usize| Setup { frame: Some(frame + 100), hips_low: None };
+        let long_hips: Vec<f64> = opens_set_up.iter().chain(&[95.0; 100]).copied().collect();
+        let long_bar: Vec<f64> = bar.iter().chain(&[0.0; 100]).copied().collect();
+        let k = kinematics(&long_hips, &long_bar);
+        assert!(!neutral_read_before_moving(&k, &three, &[setup(45), later(45), later(50)]));
+        assert!(neutral_read_before_moving(&k, &three[..2], &[setup(45), later(45)]));
     }
 
     /// One leg (thigh 43 cm, shank 44 cm, ankle fixed) posed at each knee angle in turn, with
