@@ -585,6 +585,11 @@ mod tests {
         }
     }
 
+    /// The rounding label, if any, under the default thresholds and context.
+    fn rounding_label(m: &BodyRepMetrics) -> Option<Fault> {
+        label(m, &ctx(), &Thresholds::default()).into_iter().find(|f| f.id == "lumbar_rounding")
+    }
+
     fn clean() -> BodyRepMetrics {
         BodyRepMetrics {
             setup_frame: Some(55),
@@ -695,7 +700,6 @@ mod tests {
     /// setups agree with each other. That reading asks for a look; it does not decide.
     #[test]
     fn a_chord_already_short_at_its_own_setup_is_not_likely_rounding_on_its_own() {
-        let t = Thresholds::default();
         let rounding = |bulge: Option<f64>| {
             let m = BodyRepMetrics {
                 trunk_chord_change_pct: Some(18.7),
@@ -703,7 +707,7 @@ mod tests {
                 back_bulge_pct: bulge,
                 ..clean()
             };
-            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").map(|f| (f.severity, f.evidence))
+            rounding_label(&m).map(|f| (f.severity, f.evidence))
         };
         let (sev, evidence) = rounding(None).unwrap();
         assert_eq!(sev, Severity::Watch);
@@ -717,21 +721,17 @@ mod tests {
     /// set's neutral line at its own setup, and read an 18% bulge in the pull.
     #[test]
     fn an_outline_already_bulged_at_its_own_setup_is_not_likely_rounding_on_its_own() {
-        let t = Thresholds::default();
         let m = BodyRepMetrics {
             trunk_chord_change_pct: Some(4.0),
             back_bulge_pct: Some(18.4),
             setup_back_bulge_pct: Some(13.0),
             ..clean()
         };
-        let f = label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").unwrap();
+        let f = rounding_label(&m).unwrap();
         assert_eq!(f.severity, Severity::Watch);
         assert!(f.evidence.contains("stood 13% out of its line at this rep's setup"), "{}", f.evidence);
         let steady = BodyRepMetrics { setup_back_bulge_pct: Some(1.0), ..m };
-        assert_eq!(
-            label(&steady, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").unwrap().severity,
-            Severity::Likely
-        );
+        assert_eq!(rounding_label(&steady).unwrap().severity, Severity::Likely);
     }
 
     /// bichraix bad006: at the top the trunk points swing from -34° to +31° between frames, and
@@ -758,10 +758,9 @@ mod tests {
 
     #[test]
     fn the_back_outline_decides_rounding_where_it_was_read() {
-        let t = Thresholds::default();
         let rounding = |chord: f64, bulge: Option<f64>| {
             let m = BodyRepMetrics { trunk_chord_change_pct: Some(chord), back_bulge_pct: bulge, ..clean() };
-            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").map(|f| (f.severity, f.confidence))
+            rounding_label(&m).map(|f| (f.severity, f.confidence))
         };
         // Chord alone: its own grading, at a middling confidence.
         let (sev, alone) = rounding(12.0, None).unwrap();
@@ -794,7 +793,7 @@ mod tests {
                 neutral_read_before_moving: before_moving,
                 ..clean()
             };
-            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding")
+            rounding_label(&m)
         };
         let f = rounding(5.6, 7.6, false).unwrap();
         assert_eq!(f.severity, Severity::Likely);
@@ -814,7 +813,7 @@ mod tests {
             back_bulge_pct: Some(7.0),
             ..clean()
         };
-        let f = label(&held, &ctx(), &t).into_iter().find(|f| f.id == "lumbar_rounding").unwrap();
+        let f = rounding_label(&held).unwrap();
         assert_eq!(f.severity, Severity::Watch);
     }
 
