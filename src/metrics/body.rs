@@ -551,33 +551,43 @@ mod tests {
     /// when it is at least half of the setups.
     #[test]
     fn a_setup_is_read_before_moving_only_when_the_video_opens_on_it() {
-        let opens_set_up: Vec<f64> =
-            (0..60).map(|i| if i < 47 { 55.0 + 0.4 * (i % 3) as f64 } else { 55.0 + 2.0 * (i - 46) as f64 }).collect();
-        let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
-        let k = kinematics(&opens_set_up, &bar);
+        // Set up and still (1 cm of jitter) until the pull at frame 47, standing from frame 60.
+        let hips: Vec<f64> = (0..160)
+            .map(|i| match i {
+                0..47 => 55.0 + 0.4 * (i % 3) as f64,
+                47..60 => 55.0 + 3.0 * (i - 46) as f64,
+                _ => 95.0,
+            })
+            .collect();
+        let bar = vec![0.0; hips.len()];
+        let k = kinematics(&hips, &bar);
         assert!(read_before_moving(&k, 45));
-        let (stands_first, bar) = dip_and_rip();
-        assert!(!read_before_moving(&kinematics(&stands_first, &bar), 45));
-        // Hips first seen a few frames in still count from where they were first seen.
-        let mut late = kinematics(&opens_set_up, &bar);
+        assert!(!read_before_moving(&k, 145));
+        let (stands_first, dip_bar) = dip_and_rip();
+        assert!(!read_before_moving(&kinematics(&stands_first, &dip_bar), 45));
+        // Hips first seen a few frames in count from where they were first seen.
+        let mut late = kinematics(&hips, &bar);
         late.hip[..5].fill(None);
         assert!(read_before_moving(&late, 45));
 
-        let setup = |frame: usize| Setup { frame: Some(frame), hips_low: None };
-        let one = [rep(47, 60)];
-        assert!(neutral_read_before_moving(&k, &one, &[setup(45)]));
-        // Three reps, the first opening set up: the median is the later two's.
-        let three = [
-            rep(47, 60),
-            RepFrames { start: 50, liftoff: 55, lockout: 59, end: 59, rest_cm: 0.0, top_cm: 60.0 },
-            rep(47, 60),
-        ];
-        let later = |frame: usize| Setup { frame: Some(frame + 100), hips_low: None };
-        let long_hips: Vec<f64> = opens_set_up.iter().chain(&[95.0; 100]).copied().collect();
-        let long_bar: Vec<f64> = bar.iter().chain(&[0.0; 100]).copied().collect();
-        let k = kinematics(&long_hips, &long_bar);
-        assert!(!neutral_read_before_moving(&k, &three, &[setup(45), later(45), later(50)]));
-        assert!(neutral_read_before_moving(&k, &three[..2], &[setup(45), later(45)]));
+        // Reps lifting off at 47 (set up from the first frame), 147 and 157.
+        let reps: Vec<RepFrames> = [47, 147, 157]
+            .iter()
+            .map(|&liftoff| RepFrames {
+                start: liftoff - 10,
+                liftoff,
+                lockout: liftoff + 2,
+                end: liftoff + 2,
+                rest_cm: 0.0,
+                top_cm: 60.0,
+            })
+            .collect();
+        let setups: Vec<Setup> = reps.iter().map(|r| Setup { frame: Some(r.liftoff - 2), hips_low: None }).collect();
+        assert!(neutral_read_before_moving(&k, &reps[..1], &setups[..1]));
+        // One of two setups: the median is half theirs.
+        assert!(neutral_read_before_moving(&k, &reps[..2], &setups[..2]));
+        // One of three: the median is the later two's.
+        assert!(!neutral_read_before_moving(&k, &reps, &setups));
     }
 
     /// One leg (thigh 43 cm, shank 44 cm, ankle fixed) posed at each knee angle in turn, with
