@@ -395,13 +395,14 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     };
     let kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body).with_back(back_offsets(tracks, facing));
     let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();
-    let (mut reps, body_metrics) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
+    let (mut reps, body_metrics, reference) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
     let thresholds = &options.thresholds;
     if view.usable && tracks.body.is_some() {
         let ctx = LabelContext {
             fps,
             midfoot_source: midfoot.as_ref().map(|m| m.source),
             standing_lean_deg: standing_lean(&kin, split.reps.first()),
+            neutral_read_before_moving: reference.neutral_read_before_moving,
             body: &body_points,
             cm_trusted: stature.is_none_or(|s| TRUSTED_STATURE_CM.contains(&s)),
         };
@@ -542,7 +543,7 @@ fn measure_reps(
     fps: f64,
     facing: Option<Facing>,
     has_body: bool,
-) -> (Vec<Rep>, Vec<BodyRepMetrics>) {
+) -> (Vec<Rep>, Vec<BodyRepMetrics>, SetReference) {
     let bar_metrics: Vec<_> = split
         .reps
         .iter()
@@ -558,7 +559,7 @@ fn measure_reps(
     };
     let t = |i: usize| i as f64 / fps;
     let r2 = |v: Option<f64>| v.map(|v| (v * 100.0).round() / 100.0);
-    split
+    let (reps, body) = split
         .reps
         .iter()
         .zip(&bar_metrics)
@@ -612,13 +613,15 @@ fn measure_reps(
             };
             (rep, b)
         })
-        .unzip()
+        .unzip();
+    (reps, body, reference)
 }
 
 struct LabelContext<'a> {
     fps: f64,
     midfoot_source: Option<MidfootSource>,
     standing_lean_deg: Option<f64>,
+    neutral_read_before_moving: bool,
     body: &'a [Option<Body>],
     cm_trusted: bool,
 }
@@ -640,6 +643,7 @@ fn label_reps(
             body_quality: body_quality(ctx.body, rf),
             midfoot_source: ctx.midfoot_source,
             standing_lean_deg: ctx.standing_lean_deg,
+            neutral_read_before_moving: ctx.neutral_read_before_moving,
             cm_trusted: ctx.cm_trusted,
         };
         rep.faults = faults::rules::label(m, &rc, thresholds);

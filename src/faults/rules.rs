@@ -20,6 +20,10 @@ pub struct RepContext {
     pub midfoot_source: Option<MidfootSource>,
     /// The lifter's own standing lean before the first rep, degrees, when the video shows it.
     pub standing_lean_deg: Option<f64>,
+    /// Whether the set's neutral chord and back line rest on a setup read before the lifter
+    /// first moved (`metrics::body::neutral_read_before_moving`): measured against a detector's
+    /// first crop, which can misplace the hip.
+    pub neutral_read_before_moving: bool,
     /// Whether centimetres from this video can be trusted: false when the plate's scale makes
     /// the lifter an impossible size, so labels that rest on a distance are not given.
     pub cm_trusted: bool,
@@ -160,7 +164,7 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
         (graded.map(|g| g.0), b)
     });
     if let (Some((Watch, c)), Some((Some(Watch), b))) = (chord, bulge) {
-        if short_at_setup.is_none() && bulged_at_setup.is_none() && !m.neutral_read_before_moving {
+        if short_at_setup.is_none() && bulged_at_setup.is_none() && !ctx.neutral_read_before_moving {
             return Some(rounding_seen_both_ways(c, b, m, ctx, th));
         }
     }
@@ -236,7 +240,9 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
 /// when neither reading was held for a misread setup and the neutral they are both measured
 /// against was not read before the lifter first moved: a misread neutral moves both at once,
 /// so their agreement would say nothing (a real single-rep clip opening on a set-up lifter read
-/// 6.7% and 6.2%).
+/// 6.7% and 6.2%). That check is not applied to a reading past its own likely line: in suite
+/// seeds 23, 52 and 59 truly rounded reps measured against such a neutral read past 8%, and
+/// would be lost.
 fn rounding_seen_both_ways(chord: f64, bulge: f64, m: &BodyRepMetrics, ctx: &RepContext, th: &Rounding) -> Finding {
     let frame = m.max_bulge_frame.or(m.min_chord_frame).unwrap_or(ctx.liftoff_frame);
     let at = frame as f64 / ctx.fps;
@@ -581,6 +587,7 @@ mod tests {
             body_quality: 1.0,
             midfoot_source: Some(MidfootSource::Feet),
             standing_lean_deg: None,
+            neutral_read_before_moving: false,
             cm_trusted: true,
         }
     }
@@ -605,7 +612,6 @@ mod tests {
             trunk_chord_change_pct: Some(1.0),
             setup_chord_change_pct: Some(0.0),
             setup_back_bulge_pct: None,
-            neutral_read_before_moving: false,
             min_chord_frame: Some(65),
             back_bulge_pct: None,
             max_bulge_frame: None,
@@ -790,10 +796,10 @@ mod tests {
                 trunk_chord_change_pct: Some(chord),
                 back_bulge_pct: Some(bulge),
                 max_bulge_frame: Some(45),
-                neutral_read_before_moving: before_moving,
                 ..clean()
             };
-            rounding_label(&m)
+            let c = RepContext { neutral_read_before_moving: before_moving, ..ctx() };
+            label(&m, &c, &t).into_iter().find(|f| f.id == "lumbar_rounding")
         };
         let f = rounding(5.6, 7.6, false).unwrap();
         assert_eq!(f.severity, Severity::Likely);

@@ -66,9 +66,6 @@ pub struct BodyRepMetrics {
     /// How far the back already stood out of its neutral line at this rep's own setup, % of
     /// the chord (+ = bulging). As `setup_chord_change_pct`, for the outline.
     pub setup_back_bulge_pct: Option<f64>,
-    /// The set's neutral chord and back line rest on a setup read before the lifter first
-    /// moved: `SetReference::neutral_read_before_moving`.
-    pub neutral_read_before_moving: bool,
     /// Largest bulge of the back out of its setup line during the pull, % of the chord.
     pub back_bulge_pct: Option<f64>,
     pub max_bulge_frame: Option<usize>,
@@ -214,12 +211,8 @@ pub fn measure(
     lowering_start: usize,
 ) -> BodyRepMetrics {
     let low = read.hips_low;
-    let mut m = BodyRepMetrics {
-        setup_frame: read.frame,
-        knee_pass_frame: knee_pass_frame(k, rep),
-        neutral_read_before_moving: reference.neutral_read_before_moving,
-        ..Default::default()
-    };
+    let mut m =
+        BodyRepMetrics { setup_frame: read.frame, knee_pass_frame: knee_pass_frame(k, rep), ..Default::default() };
     let setup = m.setup_frame;
     let sref = read.at(rep);
     m.hold_before_liftoff_ms = Some(match setup {
