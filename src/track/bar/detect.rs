@@ -87,33 +87,86 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
 ///
 /// The search stops at the largest plate the detector looks for (`plate_radius_range`): past it
 /// a textured floor or the wall line can support a "rim" by chance (a portrait render's 193 px
-/// plate on a wood floor grew to 708 px, larger than the frame is wide).
+/// plate on a wood floor grew to 708 px, larger than the frame is wide). Below that size the
+/// same texture supports a "rim" at nearly every scale, so a rim must also stand out from
+/// what the search finds just outside it (`stands_out`).
 pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
     let (_, largest) = plate_radius_range(view.width.min(view.height) as f64);
+    let probes = probe_outward(view, &fit, largest);
     let mut best = fit;
-    let mut scale = 1.08;
-    // A collar or painted ring can be a fifth of the plate or less; look out to 5x and keep
-    // the outermost rim seen all round.
-    while scale <= 5.0 && fit.ellipse.major() * scale <= largest {
-        let guess = Ellipse { a: fit.ellipse.a * scale, b: fit.ellipse.b * scale, ..fit.ellipse };
-        if let Some(outer) = refine_rim(view, guess, RimSearch { band: 0.05, min_contrast: 6.0, ..Default::default() })
+    for (i, probe) in probes.iter().enumerate() {
+        let Some(outer) = probe.found else { continue };
+        let concentric =
+            (outer.ellipse.cx - fit.ellipse.cx).hypot(outer.ellipse.cy - fit.ellipse.cy) < 0.1 * fit.ellipse.b;
+        let larger = outer.ellipse.major() > best.ellipse.major() * 1.04;
+        let plate_sized = probe.within_range && outer.ellipse.major() <= largest;
+        if concentric
+            && larger
+            && plate_sized
+            && outer.support >= 0.6
+            && outer.rms_px < 0.03 * outer.ellipse.major()
+            && stands_out(&outer, &probes[i + 1..])
         {
-            let concentric =
-                (outer.ellipse.cx - fit.ellipse.cx).hypot(outer.ellipse.cy - fit.ellipse.cy) < 0.1 * fit.ellipse.b;
-            let larger = outer.ellipse.major() > best.ellipse.major() * 1.04;
-            let plate_sized = outer.ellipse.major() <= largest;
-            if concentric
-                && larger
-                && plate_sized
-                && outer.support >= 0.6
-                && outer.rms_px < 0.03 * outer.ellipse.major()
-            {
-                best = outer;
-            }
+            best = outer;
         }
-        scale *= 1.04;
     }
     best
+}
+
+/// One step of the outward search: what the rim search found around one guessed size.
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    guess_major: f64,
+    found: Option<RimFit>,
+    /// Whether the guess was within the plate sizes looked for (the probes past it only say
+    /// what the surroundings look like).
+    within_range: bool,
+}
+
+/// How far past the largest plate the outward search keeps probing, so that a rim near the
+/// largest size also has surroundings to be compared with.
+const SURROUNDINGS_REACH: f64 = 1.3;
+
+/// The outward search from `fit`: a rim search at every 4% of size, out to 5x the start (a
+/// collar or painted ring can be a fifth of the plate or less) and out to the largest plate,
+/// then on to `SURROUNDINGS_REACH` times that for reference.
+fn probe_outward(view: &ImageView, fit: &RimFit, largest: f64) -> Vec<Probe> {
+    let mut probes = Vec::new();
+    let mut scale = 1.08;
+    loop {
+        let guess = Ellipse { a: fit.ellipse.a * scale, b: fit.ellipse.b * scale, ..fit.ellipse };
+        let within_range = scale <= 5.0 && guess.major() <= largest;
+        if !within_range && guess.major() > SURROUNDINGS_REACH * largest.min(5.0 * fit.ellipse.major()) {
+            break;
+        }
+        let found = refine_rim(view, guess, RimSearch { band: 0.05, min_contrast: 6.0, ..Default::default() });
+        probes.push(Probe { guess_major: guess.major(), found, within_range });
+        scale *= 1.04;
+    }
+    probes
+}
+
+/// How much stronger than its surroundings' chance rims a plate's edge must be.
+const STANDOUT: f64 = 1.5;
+/// How far out (as a factor of the rim's size) its surroundings are taken.
+const SURROUNDINGS: (f64, f64) = (1.06, 1.35);
+
+/// Whether a rim's edge is clearly stronger than the "rims" just outside it. On a grainy
+/// floor, edges picked at random along the rays support a rim at nearly every size (support
+/// 0.6-0.8, contrast about 10 grey levels, fault-suite seeds 40 and 56), so each is as weak
+/// as the next; a real plate edge is the last strong step before them (contrast 27-47 on
+/// those renders). Probes outside whose rim is seen along less than half the rays count as
+/// no edge at all: on a plain floor nothing is found outside the plate, and every rim
+/// stands out, as before this test.
+fn stands_out(rim: &RimFit, outside: &[Probe]) -> bool {
+    let (near, far) = (SURROUNDINGS.0 * rim.ellipse.major(), SURROUNDINGS.1 * rim.ellipse.major());
+    let mut levels: Vec<f64> = outside
+        .iter()
+        .filter(|p| (near..=far).contains(&p.guess_major))
+        .map(|p| p.found.filter(|f| f.support >= 0.5).map_or(0.0, |f| f.contrast))
+        .collect();
+    let level = crate::signal::median(&mut levels).unwrap_or(0.0);
+    rim.contrast >= STANDOUT * level
 }
 
 /// Keeps, of rims inside one another, the outermost: rings, hubs and lettering inside a
@@ -199,6 +252,60 @@ mod tests {
         let (_, largest) = plate_radius_range(300.0);
         assert!(found.iter().all(|f| f.ellipse.major() <= largest), "{found:?}");
         assert!(found.iter().any(|f| (f.ellipse.b - 60.0).abs() < 1.5), "{found:?}");
+    }
+
+    /// A grey image with every pixel shaken by up to `amplitude` grey levels (seeded).
+    fn grainy(img: &mut [u8], amplitude: i32, seed: u64) {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        for p in img.iter_mut() {
+            *p = (*p as i32 + rng.random_range(-amplitude..=amplitude)).clamp(0, 255) as u8;
+        }
+    }
+
+    /// A dark plate with a bright painted ring on a grainy floor: the grain supports a "rim"
+    /// at nearly every size outside the plate, each as weak as the next; the plate's edge is
+    /// the last strong one.
+    #[test]
+    fn grain_outside_a_plate_does_not_grow_it() {
+        let (w, h) = (480, 360);
+        let centre = (240.0, 180.0);
+        let mut img = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 50.0), 40, 120);
+        let ring = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 30.0), 220, 40);
+        let ring_inner = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 26.0), 40, 220);
+        for ((p, r), q) in img.iter_mut().zip(&ring).zip(&ring_inner) {
+            if *r > 100 && *q > 100 {
+                *p = 220;
+            }
+        }
+        grainy(&mut img, 25, 7);
+        let found = detect_plates(&frame(&mat_from(&img, w, h)), 4).unwrap();
+        let plate = found
+            .iter()
+            .find(|f| (f.ellipse.cx - centre.0).hypot(f.ellipse.cy - centre.1) < 5.0)
+            .unwrap_or_else(|| panic!("the plate is found: {found:?}"));
+        assert!((plate.ellipse.major() - 50.0).abs() < 2.0, "{plate:?}");
+    }
+
+    /// On a plain floor nothing outside the plate looks like a rim, so a faint outer edge
+    /// (a dark plate on a dark floor) still wins over the bright painted ring inside it.
+    #[test]
+    fn a_faint_plate_edge_on_a_plain_floor_is_still_the_plate() {
+        let (w, h) = (480, 360);
+        let centre = (240.0, 180.0);
+        let mut img = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 60.0), 60, 74);
+        let ring = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 35.0), 230, 60);
+        for (p, r) in img.iter_mut().zip(&ring) {
+            if *r > 100 {
+                *p = *r;
+            }
+        }
+        grainy(&mut img, 2, 11);
+        let mat = mat_from(&img, w, h);
+        let view = ImageView::from_mat(&mat).unwrap();
+        let ring_fit = refine_rim(&view, Ellipse::circle(centre.0, centre.1, 35.0), RimSearch::default()).unwrap();
+        let plate = outermost_rim(&view, ring_fit);
+        assert!((plate.ellipse.major() - 60.0).abs() < 2.0, "{plate:?}");
     }
 
     #[test]
