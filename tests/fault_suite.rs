@@ -19,8 +19,10 @@ use formcheck::render::{render, RenderSpec};
 use formcheck::schema::{Analysis, Severity, Truth, FAULT_IDS};
 use std::collections::BTreeMap;
 
-/// Seeds of the CI subset (two renders per core); the full suite runs seeds 1..=N.
-const CI_SEEDS: [u64; 4] = [1, 2, 3, 4];
+/// Seeds of the CI subset; the full suite runs seeds 1..=N. Seed 56 is a clean set on a grainy
+/// wood floor, where the plate detector once grew the plate into the floor's texture (a 399 px
+/// "rim" round a 127 px plate, no reps): it keeps `track::bar::detect::stands_out` honest.
+const CI_SEEDS: [u64; 5] = [1, 2, 3, 4, 56];
 
 #[derive(Default, Debug, Clone, Copy)]
 struct Counts {
@@ -158,9 +160,9 @@ fn fault_suite_labels_injected_faults_with_f1_of_at_least_0_95() {
     }
     let wrong_reps: Vec<&String> = results.iter().map(|r| &r.1).filter(|l| l.contains("REP COUNT")).collect();
     assert!(wrong_reps.is_empty(), "renders with a wrong rep count:\n{wrong_reps:#?}");
-    // The F1 target holds the full suite (FORMCHECK_SUITE=N). It is not met yet
-    // (docs/accuracy.md has the last full run and the causes), so the CI subset checks that
-    // the pipeline runs and splits reps on every render and prints the table.
+    // The F1 target is asserted on the full suite (FORMCHECK_SUITE=N; docs/accuracy.md has the
+    // last full run). A handful of renders holds too few labels per fault for an F1, so the CI
+    // subset checks that the pipeline runs and splits reps on every render and prints the table.
     if std::env::var_os("FORMCHECK_SUITE").is_some() {
         assert!(failing.is_empty(), "per-fault F1 below 0.95: {failing:?}");
     } else if !failing.is_empty() {

@@ -254,6 +254,37 @@ mod tests {
         assert!(found.iter().any(|f| (f.ellipse.b - 60.0).abs() < 1.5), "{found:?}");
     }
 
+    /// The rule on its own: a rim among probes that find rims as strong as it is does not stand
+    /// out; a strong edge among weak ones does; on a plain floor (nothing found, or rims seen
+    /// along less than half the rays) any edge does. Only probes 1.06-1.35x the rim's size count.
+    #[test]
+    fn a_rim_stands_out_only_from_weaker_surroundings() {
+        let rim = |r: f64, contrast: f64, support: f64| RimFit {
+            ellipse: Ellipse::circle(0.0, 0.0, r),
+            support,
+            in_frame: 1.0,
+            contrast,
+            rms_px: 0.5,
+        };
+        let probes = |contrast: Option<f64>, support: f64| -> Vec<Probe> {
+            (0..12)
+                .map(|k| {
+                    let r = 100.0 * 1.04f64.powi(k);
+                    Probe { guess_major: r, found: contrast.map(|c| rim(r, c, support)), within_range: true }
+                })
+                .collect()
+        };
+        let grain = probes(Some(10.0), 0.7);
+        assert!(stands_out(&rim(97.0, 44.0, 0.97), &grain), "the plate's edge among grain");
+        assert!(!stands_out(&rim(97.0, 12.0, 0.7), &grain), "a grain rim among grain");
+        assert!(stands_out(&rim(97.0, 14.0, 0.8), &probes(None, 0.0)), "a faint edge on a plain floor");
+        assert!(stands_out(&rim(97.0, 14.0, 0.8), &probes(Some(30.0), 0.4)), "rims seen along few rays");
+        // Strong rims far outside (a wall line at twice the size) are not its surroundings.
+        let far: Vec<Probe> =
+            probes(Some(40.0), 0.9).into_iter().map(|p| Probe { guess_major: 2.0 * p.guess_major, ..p }).collect();
+        assert!(stands_out(&rim(97.0, 14.0, 0.8), &far));
+    }
+
     /// A grey image with every pixel shaken by up to `amplitude` grey levels (seeded).
     fn grainy(img: &mut [u8], amplitude: i32, seed: u64) {
         use rand::{Rng, SeedableRng};
