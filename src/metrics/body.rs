@@ -16,7 +16,10 @@ const SETUP_WINDOW_S: f64 = 1.5;
 /// Hips that still go down this far after a still frame (cm) were standing or on their way
 /// down there, not set: a lifter who drops into the pull without pausing ("dip and rip") is
 /// set where the hips bottom out. Gripping and bracing move the hips a few centimetres at most.
-const SETUP_DESCENT_CM: f64 = 10.0;
+/// 10 cm missed fault-suite seed 39, whose hips read 9.5 cm lower at the bottom of the sink
+/// than where the video opened (knee read 119 degrees for 88); at 6 cm nothing else moved on
+/// the samples, the 60 renders or the real clips.
+const SETUP_DESCENT_CM: f64 = 6.0;
 /// The hips have left their low point once they are this far above it (cm): above landmark
 /// jitter after smoothing, below any real rise.
 const HIP_BAND_CM: f64 = 0.3;
@@ -685,6 +688,32 @@ mod tests {
         hip_rise(&k, &r, low, Some(low), &mut m);
         let frames = m.hip_rise_before_bar_ms.expect("a timing") * FPS / 1000.0;
         assert!((frames - 19.0).abs() <= 1.0 + 1e-9, "hip rise over {frames:.1} frames, truth 19");
+    }
+
+    /// Hips still at 70 cm for a second, sinking `depth` cm over the next `frames` frames,
+    /// holding there, and pulling from frame 45 (the bar leaves at frame 47).
+    fn sink_and_pull(depth: f64, frames: usize) -> Kinematics {
+        let hip: Vec<f64> = (0..60)
+            .map(|i| match i {
+                0..30 => 70.0,
+                30..45 => 70.0 - depth * ((i - 30) as f64 / frames as f64).min(1.0),
+                _ => 70.0 - depth + 2.0 * (i - 45) as f64,
+            })
+            .collect();
+        let bar: Vec<f64> = (0..60).map(|i| if i < 47 { 0.0 } else { 2.0 * (i - 46) as f64 }).collect();
+        kinematics(&hip, &bar)
+    }
+
+    /// Fault-suite seed 39 opens still, its hips sink 9.5 cm (by our points) into a jerked
+    /// pull, and was set while still: knee read 119 degrees for 88, trunk 16 for 31. A sink of
+    /// 6 cm or more is the lifter getting down to the bar; a few centimetres is bracing.
+    #[test]
+    fn a_shallow_sink_into_the_pull_is_set_at_the_bottom_and_bracing_is_not() {
+        let setup = setup_frame(&sink_and_pull(9.5, 15), &rep(46, 60)).expect("a setup");
+        assert!((44..=46).contains(&setup), "setup at frame {setup}, the hips bottom out at 45");
+        // A quick 3 cm settle (18 cm/s, frames 30-35) and a still hold until the pull.
+        let setup = setup_frame(&sink_and_pull(3.0, 5), &rep(46, 60)).expect("a setup");
+        assert!((36..45).contains(&setup), "bracing: set on the still hold, not {setup}");
     }
 
     #[test]
