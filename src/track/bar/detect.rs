@@ -285,6 +285,21 @@ mod tests {
         assert!(stands_out(&rim(97.0, 14.0, 0.8), &far));
     }
 
+    /// A plate (radius, grey inside, grey of the floor) centred in a `w` x `h` image, with a
+    /// painted ring (inner and outer radius, grey) on it.
+    fn plate_with_ring(w: usize, h: usize, plate: (f64, u8, u8), ring: (f64, f64, u8)) -> Vec<u8> {
+        let (cx, cy) = (w as f64 / 2.0, h as f64 / 2.0);
+        let mut img = disc_image(w, h, Ellipse::circle(cx, cy, plate.0), plate.1, plate.2);
+        let inside_outer = disc_image(w, h, Ellipse::circle(cx, cy, ring.1), 255, 0);
+        let inside_inner = disc_image(w, h, Ellipse::circle(cx, cy, ring.0), 255, 0);
+        for ((p, o), i) in img.iter_mut().zip(&inside_outer).zip(&inside_inner) {
+            if *o > 127 && *i <= 127 {
+                *p = ring.2;
+            }
+        }
+        img
+    }
+
     /// A grey image with every pixel shaken by up to `amplitude` grey levels (seeded).
     fn grainy(img: &mut [u8], amplitude: i32, seed: u64) {
         use rand::{Rng, SeedableRng};
@@ -299,16 +314,8 @@ mod tests {
     /// the last strong one.
     #[test]
     fn grain_outside_a_plate_does_not_grow_it() {
-        let (w, h) = (480, 360);
-        let centre = (240.0, 180.0);
-        let mut img = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 50.0), 40, 120);
-        let ring = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 30.0), 220, 40);
-        let ring_inner = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 26.0), 40, 220);
-        for ((p, r), q) in img.iter_mut().zip(&ring).zip(&ring_inner) {
-            if *r > 100 && *q > 100 {
-                *p = 220;
-            }
-        }
+        let (w, h, centre) = (480, 360, (240.0, 180.0));
+        let mut img = plate_with_ring(w, h, (50.0, 40, 120), (26.0, 30.0, 220));
         grainy(&mut img, 25, 7);
         let found = detect_plates(&frame(&mat_from(&img, w, h)), 4).unwrap();
         let plate = found
@@ -322,15 +329,8 @@ mod tests {
     /// (a dark plate on a dark floor) still wins over the bright painted ring inside it.
     #[test]
     fn a_faint_plate_edge_on_a_plain_floor_is_still_the_plate() {
-        let (w, h) = (480, 360);
-        let centre = (240.0, 180.0);
-        let mut img = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 60.0), 60, 74);
-        let ring = disc_image(w, h, Ellipse::circle(centre.0, centre.1, 35.0), 230, 60);
-        for (p, r) in img.iter_mut().zip(&ring) {
-            if *r > 100 {
-                *p = *r;
-            }
-        }
+        let (w, h, centre) = (480, 360, (240.0, 180.0));
+        let mut img = plate_with_ring(w, h, (60.0, 60, 74), (31.0, 35.0, 230));
         grainy(&mut img, 2, 11);
         let mat = mat_from(&img, w, h);
         let view = ImageView::from_mat(&mat).unwrap();
