@@ -407,6 +407,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             cm_trusted: stature.is_none_or(|s| TRUSTED_STATURE_CM.contains(&s)),
         };
         label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
+        note_filmed_set_up(&kin, &reps, &mut notes);
         note_not_judged(&reps, &mut notes);
         if ctx.cm_trusted {
             note_unbelievable_drift(&reps, &body_metrics, &mut notes);
@@ -750,6 +751,21 @@ fn scale_note(stature: f64, plate_cm: f64) -> Option<String> {
     })
 }
 
+/// Says so when the first rep's setup was read before the lifter had moved at all (the video
+/// opens on the lifter already set up). Until the lifter moves, the body tracker works from the
+/// person detector's first crop, which on a bent-over body has put the hip 4-20 cm off on the
+/// renders (suite seeds 2 and 31 read rep 1's trunk 13-14 degrees steep); the points settle
+/// once the lifter moves. The numbers stay, with the warning and the way to avoid it.
+fn note_filmed_set_up(kin: &Kinematics, reps: &[Rep], notes: &mut Vec<String>) {
+    let Some(first) = reps.first() else { return };
+    if metrics::body::read_before_moving(kin, first.setup_frame_or_before_liftoff()) {
+        notes.push(format!(
+            "The video starts with you already set up, so rep {}'s setup (hip height, trunk and knee angles) was read before the body points had settled and is less certain than the other reps'. Start filming a few seconds before you step up to the bar.",
+            first.index
+        ));
+    }
+}
+
 /// Names the reps that were not judged, and why, in one note.
 fn note_not_judged(reps: &[Rep], notes: &mut Vec<String>) {
     let unjudged: Vec<(usize, &str)> = reps.iter().filter_map(|r| Some((r.index, r.not_judged.as_deref()?))).collect();
@@ -841,6 +857,31 @@ mod tests {
             "faults": [], "liftoff_frame": 12, "lockout_frame": 41
         }))
         .unwrap()
+    }
+
+    /// A video that opens on the lifter set up says rep 1's setup is less certain; one that
+    /// shows the lifter walking in or bending down first does not, nor does one without reps.
+    #[test]
+    fn a_video_that_opens_set_up_says_rep_1_setup_is_less_certain() {
+        use metrics::kinematics::P;
+        let hips = |moved_cm: f64| Kinematics {
+            fps: 30.0,
+            hip: (0..30)
+                .map(|i| Some(P { x: if i < 5 { moved_cm } else { 0.0 }, y: 55.0 + 0.3 * (i % 2) as f64 }))
+                .collect(),
+            ..Default::default()
+        };
+        let set_at_20 = Rep { setup_frame: Some(20), ..rep(1) };
+        let note = |k: &Kinematics, reps: &[Rep]| {
+            let mut notes = Vec::new();
+            note_filmed_set_up(k, reps, &mut notes);
+            notes
+        };
+        let opened_set_up = note(&hips(0.0), std::slice::from_ref(&set_at_20));
+        assert_eq!(opened_set_up.len(), 1);
+        assert!(opened_set_up[0].contains("rep 1's setup") && opened_set_up[0].contains("Start filming"));
+        assert!(note(&hips(40.0), &[set_at_20]).is_empty(), "the hips moved 40 cm before the setup");
+        assert!(note(&hips(0.0), &[]).is_empty());
     }
 
     /// A rep whose hands left the bar says why, and the note names every such rep.
