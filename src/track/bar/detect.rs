@@ -92,19 +92,31 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
 /// what the search finds just outside it (`stands_out`).
 pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
     let (_, largest) = plate_radius_range(view.width.min(view.height) as f64);
-    let probes = probe_outward(view, &fit, largest);
+    // A collar or painted ring can be a fifth of the plate or less: look out to 5x.
+    let limit = largest.min(5.0 * fit.ellipse.major());
+    let could_be_plate = |outer: &RimFit| {
+        let concentric =
+            (outer.ellipse.cx - fit.ellipse.cx).hypot(outer.ellipse.cy - fit.ellipse.cy) < 0.1 * fit.ellipse.b;
+        concentric
+            && outer.ellipse.major() <= largest
+            && outer.support >= 0.6
+            && outer.rms_px < 0.03 * outer.ellipse.major()
+    };
+    let mut probes = probe_outward(view, &fit, 1.08, limit);
+    // A rim near the limit is compared with surroundings past it; probe there only when
+    // such a rim was found (most searches end well inside).
+    let widest = probes.iter().filter_map(|p| p.found).filter(&could_be_plate).map(|o| o.ellipse.major());
+    let surroundings = SURROUNDINGS.1 * widest.fold(0.0, f64::max);
+    if let Some(last) = probes.last().filter(|p| p.guess_major < surroundings) {
+        let next = 1.04 * last.guess_major / fit.ellipse.major();
+        probes.extend(probe_outward(view, &fit, next, surroundings));
+    }
     let mut best = fit;
     for (i, probe) in probes.iter().enumerate() {
         let Some(outer) = probe.found else { continue };
-        let concentric =
-            (outer.ellipse.cx - fit.ellipse.cx).hypot(outer.ellipse.cy - fit.ellipse.cy) < 0.1 * fit.ellipse.b;
-        let larger = outer.ellipse.major() > best.ellipse.major() * 1.04;
-        let plate_sized = probe.within_range && outer.ellipse.major() <= largest;
-        if concentric
-            && larger
-            && plate_sized
-            && outer.support >= 0.6
-            && outer.rms_px < 0.03 * outer.ellipse.major()
+        if probe.guess_major <= limit
+            && could_be_plate(&outer)
+            && outer.ellipse.major() > best.ellipse.major() * 1.04
             && stands_out(&outer, &probes[i + 1..])
         {
             best = outer;
@@ -118,29 +130,17 @@ pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
 struct Probe {
     guess_major: f64,
     found: Option<RimFit>,
-    /// Whether the guess was within the plate sizes looked for (the probes past it only say
-    /// what the surroundings look like).
-    within_range: bool,
 }
 
-/// How far past the largest plate the outward search keeps probing, so that a rim near the
-/// largest size also has surroundings to be compared with.
-const SURROUNDINGS_REACH: f64 = 1.3;
-
-/// The outward search from `fit`: a rim search at every 4% of size, out to 5x the start (a
-/// collar or painted ring can be a fifth of the plate or less) and out to the largest plate,
-/// then on to `SURROUNDINGS_REACH` times that for reference.
-fn probe_outward(view: &ImageView, fit: &RimFit, largest: f64) -> Vec<Probe> {
+/// Rim searches around `fit` scaled by `from`, then every 4% larger, while the guess stays
+/// within `until` (major semi-axis, px).
+fn probe_outward(view: &ImageView, fit: &RimFit, from: f64, until: f64) -> Vec<Probe> {
     let mut probes = Vec::new();
-    let mut scale = 1.08;
-    loop {
+    let mut scale = from;
+    while fit.ellipse.major() * scale <= until {
         let guess = Ellipse { a: fit.ellipse.a * scale, b: fit.ellipse.b * scale, ..fit.ellipse };
-        let within_range = scale <= 5.0 && guess.major() <= largest;
-        if !within_range && guess.major() > SURROUNDINGS_REACH * largest.min(5.0 * fit.ellipse.major()) {
-            break;
-        }
         let found = refine_rim(view, guess, RimSearch { band: 0.05, min_contrast: 6.0, ..Default::default() });
-        probes.push(Probe { guess_major: guess.major(), found, within_range });
+        probes.push(Probe { guess_major: guess.major(), found });
         scale *= 1.04;
     }
     probes
@@ -270,7 +270,7 @@ mod tests {
             (0..12)
                 .map(|k| {
                     let r = 100.0 * 1.04f64.powi(k);
-                    Probe { guess_major: r, found: contrast.map(|c| rim(r, c, support)), within_range: true }
+                    Probe { guess_major: r, found: contrast.map(|c| rim(r, c, support)) }
                 })
                 .collect()
         };
@@ -314,7 +314,8 @@ mod tests {
     /// the last strong one.
     #[test]
     fn grain_outside_a_plate_does_not_grow_it() {
-        let (w, h, centre) = (480, 360, (240.0, 180.0));
+        let (w, h) = (480, 360);
+        let centre = (w as f64 / 2.0, h as f64 / 2.0);
         let mut img = plate_with_ring(w, h, (50.0, 40, 120), (26.0, 30.0, 220));
         grainy(&mut img, 25, 7);
         let found = detect_plates(&frame(&mat_from(&img, w, h)), 4).unwrap();
@@ -329,7 +330,8 @@ mod tests {
     /// (a dark plate on a dark floor) still wins over the bright painted ring inside it.
     #[test]
     fn a_faint_plate_edge_on_a_plain_floor_is_still_the_plate() {
-        let (w, h, centre) = (480, 360, (240.0, 180.0));
+        let (w, h) = (480, 360);
+        let centre = (w as f64 / 2.0, h as f64 / 2.0);
         let mut img = plate_with_ring(w, h, (60.0, 60, 74), (31.0, 35.0, 230));
         grainy(&mut img, 2, 11);
         let mat = mat_from(&img, w, h);
