@@ -33,6 +33,7 @@ DET_SHA256="a63c614bef30d35947f13be361820b1e4e3bec9cfeebf4d11216a18373108e85"   
 DET_SIZE=2962288
 FULL_SHA256="e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f"
 LITE_SHA256="f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61"
+HEAVY_SHA256="59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe"
 OPSET=13
 DEFAULT_VIDEO="/work/shared/realvids/deadlift_side_jeffjchen_good.mp4"
 VERIFY_VIDEO="${VERIFY_VIDEO:-$DEFAULT_VIDEO}"
@@ -98,9 +99,10 @@ magic=$(head -c 8 "$DATA" | tail -c 4)
 check_sha "$DATA" "$DET_SHA256"
 echo "pose_solution_packed_assets.data: TFL3 flatbuffer, $size bytes -> pose_detection.tflite"
 cp "$DATA" "$TFL/pose_detection.tflite"
-cp "$PKG/pose_landmark_full.tflite" "$PKG/pose_landmark_lite.tflite" "$TFL/"
+cp "$PKG/pose_landmark_full.tflite" "$PKG/pose_landmark_lite.tflite" "$PKG/pose_landmark_heavy.tflite" "$TFL/"
 check_sha "$TFL/pose_landmark_full.tflite" "$FULL_SHA256"
 check_sha "$TFL/pose_landmark_lite.tflite" "$LITE_SHA256"
+check_sha "$TFL/pose_landmark_heavy.tflite" "$HEAVY_SHA256"
 
 # ---------------------------------------------------------------- 4. densify detector
 log "4. Densify the detector (DENSIFY ops -> constant buffers)"
@@ -119,6 +121,7 @@ convert() {  # tflite onnx
 convert "$TFL/pose_detection_dense.tflite" "$RAW/pose_detection.onnx"
 convert "$TFL/pose_landmark_full.tflite" "$RAW/pose_landmark_full.onnx"
 convert "$TFL/pose_landmark_lite.tflite" "$RAW/pose_landmark_lite.onnx"
+convert "$TFL/pose_landmark_heavy.tflite" "$RAW/pose_landmark_heavy.onnx"
 
 # ---------------------------------------------------------------- 6. prune outputs, fp16 storage
 log "6. Prune outputs, store weights as fp16"
@@ -134,8 +137,8 @@ post() {  # raw out keep doc tflite_sha
 }
 post "$RAW/pose_detection.onnx" "$OUT/pose_detection.onnx" "Identity,Identity_1" \
   "BlazePose person detector (full-range, 224). input_1 [1,224,224,3] RGB in [-1,1]; Identity [1,2254,12] box+4 keypoints vs SSD anchors (224 px units); Identity_1 [1,2254,1] score logits. Densified, weights fp16." "$DET_SHA256"
-for v in full lite; do
-  sha_v=$([[ $v == full ]] && echo "$FULL_SHA256" || echo "$LITE_SHA256")
+for v in full lite heavy; do
+  case $v in full) sha_v=$FULL_SHA256 ;; lite) sha_v=$LITE_SHA256 ;; heavy) sha_v=$HEAVY_SHA256 ;; esac
   post "$RAW/pose_landmark_$v.onnx" "$OUT/pose_landmark_$v.onnx" "Identity,Identity_1,Identity_3" \
     "BlazePose GHUM 3D landmarks ($v). input_1 [1,256,256,3] RGB in [0,1]; Identity [1,195] 39x(x,y,z,vis logit,presence logit) crop px; Identity_1 [1,1] presence (sigmoid); Identity_3 [1,64,64,39] heatmap logits. Segmentation and world outputs removed, weights fp16." "$sha_v"
 done
@@ -152,7 +155,7 @@ run_quiet "$WORK/verify.log" "$PY" "$SCRIPTS/verify_models.py" --models-dir "$OU
 
 # ---------------------------------------------------------------- 8. install into models/
 log "8. Install into $MODELS"
-for f in pose_detection.onnx pose_landmark_full.onnx pose_landmark_lite.onnx pose_landmark_full_seg.onnx; do
+for f in pose_detection.onnx pose_landmark_full.onnx pose_landmark_lite.onnx pose_landmark_heavy.onnx pose_landmark_full_seg.onnx; do
   if [[ -f "$MODELS/$f" ]] && cmp -s "$OUT/$f" "$MODELS/$f"; then
     echo "  $f unchanged"
   else

@@ -62,6 +62,7 @@ MODELS = [
     ("pose_detection.onnx", "pose_detection.tflite", ["Identity", "Identity_1"], (-1.0, 1.0)),
     ("pose_landmark_full.onnx", "pose_landmark_full.tflite", ["Identity", "Identity_1", "Identity_3"], (0.0, 1.0)),
     ("pose_landmark_lite.onnx", "pose_landmark_lite.tflite", ["Identity", "Identity_1", "Identity_3"], (0.0, 1.0)),
+    ("pose_landmark_heavy.onnx", "pose_landmark_heavy.tflite", ["Identity", "Identity_1", "Identity_3"], (0.0, 1.0)),
     ("pose_landmark_full_seg.onnx", "pose_landmark_full.tflite",
      ["Identity", "Identity_1", "Identity_2", "Identity_3"], (0.0, 1.0)),
 ]
@@ -268,7 +269,7 @@ def main():
         failures.append("anchor count")
 
     # -- Identity_1 is sigmoid-ed in the graph
-    for m in ("pose_landmark_full.onnx", "pose_landmark_lite.onnx"):
+    for m in ("pose_landmark_full.onnx", "pose_landmark_lite.onnx", "pose_landmark_heavy.onnx"):
         g = onnx.load(os.path.join(a.models_dir, m)).graph
         producer = {o: n for n in g.node for o in n.output}
         node = producer.get("Identity_1")

@@ -15,6 +15,7 @@ MODEL_FILES = [
     ("pose_detection.onnx", "person detector (run on the first frame and whenever tracking is lost)"),
     ("pose_landmark_full.onnx", "landmarks, full model (default; MediaPipe model_complexity=1)"),
     ("pose_landmark_lite.onnx", "landmarks, lite model (model_complexity=0)"),
+    ("pose_landmark_heavy.onnx", "landmarks, heavy model (model_complexity=2; the most accurate, about 4x the full model's time)"),
     ("pose_landmark_full_seg.onnx", "landmarks + segmentation mask, full model (the back outline, read about 15 times a second)"),
 ]
 
@@ -74,14 +75,14 @@ def main():
     # ------------------------------------------------------------ NOTICE
     with open(os.path.join(d, "NOTICE"), "w") as fh:
         fh.write(f"""BlazePose models in this directory (pose_detection.onnx, pose_landmark_full.onnx,
-pose_landmark_lite.onnx, pose_landmark_full_seg.onnx)
+pose_landmark_lite.onnx, pose_landmark_heavy.onnx, pose_landmark_full_seg.onnx)
 
 Origin: the MediaPipe Pose solution, Copyright The MediaPipe Authors (Google LLC),
 distributed as the npm package {a.npm} under the Apache License, Version 2.0
 (package.json "license": "Apache-2.0"; the package itself carries no LICENSE file, so
 the standard Apache-2.0 text is reproduced in LICENSE). Original files:
   pose_solution_packed_assets.data (= pose_detection.tflite), pose_landmark_full.tflite,
-  pose_landmark_lite.tflite.
+  pose_landmark_lite.tflite, pose_landmark_heavy.tflite.
 The MediaPipe graph options in mediapipe_graphs/ were decoded from the same package's
 pose_solution_simd_wasm_bin.wasm and pose_web.binarypb.
 
@@ -90,7 +91,8 @@ Modifications (made by scripts/models/build_models.sh in this repository):
   - pose_detection: the 38 sparse weight tensors (DENSIFY ops) were replaced by the
     dense tensors the TFLite interpreter computes from them before conversion;
   - landmark models: outputs pruned (world landmarks removed from all; segmentation
-    removed from pose_landmark_full.onnx and pose_landmark_lite.onnx), together with the
+    removed from pose_landmark_full.onnx, pose_landmark_lite.onnx and
+    pose_landmark_heavy.onnx), together with the
     layers that only fed them;
   - weights stored as float16 initializers followed by Cast to float32 (lossless: the
     original weights are float16).
