@@ -107,10 +107,7 @@ fn cv_net(path: &Path) -> opencv::Result<opencv::dnn::Net> {
 
 impl CvEngine {
     fn new(dir: &Path, model: LandmarkModel) -> opencv::Result<Self> {
-        let landmark = match model {
-            LandmarkModel::Full => "pose_landmark_full",
-            LandmarkModel::Lite => "pose_landmark_lite",
-        };
+        let landmark = model.file_stem();
         Ok(CvEngine {
             detector: cv_net(&dir.join("pose_detection.opencv.onnx"))?,
             landmark: cv_net(&dir.join(format!("{landmark}.opencv.onnx")))?,
@@ -178,10 +175,7 @@ fn tract_plan(path: &Path, side: usize) -> TractResult<Arc<TractPlan>> {
 
 impl TractEngine {
     fn new(model: LandmarkModel) -> TractResult<Self> {
-        let landmark = match model {
-            LandmarkModel::Full => "pose_landmark_full",
-            LandmarkModel::Lite => "pose_landmark_lite",
-        };
+        let landmark = model.file_stem();
         let models = root().join("models");
         let detector = tract_plan(&models.join("pose_detection.onnx"), DETECTOR_SIZE)?;
         let landmark = tract_plan(&models.join(format!("{landmark}.onnx")), LANDMARK_SIZE)?;

@@ -140,6 +140,7 @@ fn stages(c: &mut Criterion) {
             (LandmarkModel::Full, "full", 0),
             (LandmarkModel::Full, "full_outline", 2),
             (LandmarkModel::Lite, "lite", 0),
+            (LandmarkModel::Heavy, "heavy_outline", 2),
         ] {
             // A fresh tracker per iteration (detector on the first frame, then landmark
             // tracking, as in a real pass); session creation is setup, not timed.

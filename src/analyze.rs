@@ -446,6 +446,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     Analysis {
         schema: ANALYSIS_SCHEMA.into(),
         tool_version: crate::VERSION.into(),
+        body_model: tracks.body.as_ref().and(options.body),
         video: VideoInfo {
             path: path.display().to_string(),
             sha256,

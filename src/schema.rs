@@ -112,6 +112,11 @@ pub struct TruthFault {
 pub struct Analysis {
     pub schema: String,
     pub tool_version: String,
+    /// The landmark network the body points came from (`null` when only the bar was
+    /// followed). Numbers from different models differ by a few degrees and centimetres, which
+    /// matters when two sessions are compared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_model: Option<crate::track::body::engine::LandmarkModel>,
     pub video: VideoInfo,
     pub calibration: Calibration,
     pub facing: Option<Facing>,

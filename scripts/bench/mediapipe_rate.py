@@ -2,7 +2,7 @@
 decode with OpenCV, RGB conversion, pose.process per frame, as its own tracking pipeline
 runs (detector once, then landmarks from the previous frame's crop).
 
-    models/.work/venv-mp/bin/python scripts/bench/mediapipe_rate.py VIDEO [full|lite]
+    models/.work/venv-mp/bin/python scripts/bench/mediapipe_rate.py VIDEO [full|lite|heavy]
 
 Prints `frames seconds frames_per_second lost_frames`. Used by scripts/bench/e2e.sh.
 """
@@ -15,7 +15,7 @@ import mediapipe as mp
 
 def main():
     path = sys.argv[1]
-    complexity = {"lite": 0, "full": 1}[sys.argv[2] if len(sys.argv) > 2 else "full"]
+    complexity = {"lite": 0, "full": 1, "heavy": 2}[sys.argv[2] if len(sys.argv) > 2 else "full"]
     started = time.perf_counter()
     cap = cv2.VideoCapture(path)
     frames = lost = 0

@@ -2,7 +2,7 @@
 """Per-rep measurements against the renderer's own geometry on the rendered samples.
 
     cargo build --release
-    python3 scripts/reference/sample_rep_table.py [--bin target/release/formcheck] [--keep DIR]
+    python3 scripts/reference/sample_rep_table.py [--bin target/release/formcheck] [--keep DIR] [--model heavy]
 
 Runs `formcheck analyze` on every sample_videos/*.mp4 that has a .truth.json and prints, per
 rep, ours / truth for bar drift, hip-rise-before-bar, setup trunk and knee angles, lockout
@@ -26,12 +26,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="target/release/formcheck")
     ap.add_argument("--keep", help="write the results here instead of a temporary folder")
+    ap.add_argument("--model", default="full", help="the landmark model (formcheck analyze --model)")
     args = ap.parse_args()
     truths = sorted(glob.glob("sample_videos/*.truth.json"))
     videos = [t.replace(".truth.json", ".mp4") for t in truths]
     out = args.keep or tempfile.mkdtemp(prefix="formcheck-reps-")
     os.makedirs(out, exist_ok=True)
-    subprocess.run([args.bin, "analyze", *videos, "--out", out, "-q"], check=True)
+    subprocess.run([args.bin, "analyze", *videos, "--model", args.model, "--out", out, "-q"], check=True)
     print("| sample | rep | drift cm | hip-rise ms | trunk deg | knee deg | lean deg | chord % | likely labels | rendered faults |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for path in truths:

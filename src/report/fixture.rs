@@ -145,6 +145,7 @@ pub fn analysis_from_truth(truth: &Truth, video_path: &str) -> Analysis {
     Analysis {
         schema: ANALYSIS_SCHEMA.into(),
         tool_version: crate::VERSION.into(),
+        body_model: None,
         video: VideoInfo {
             path: video_path.to_string(),
             sha256: String::new(),

@@ -21,6 +21,7 @@ pub const HEATMAP_SIZE: usize = 64;
 const DETECTOR_ONNX: &[u8] = include_bytes!("../../../models/pose_detection.onnx");
 const LANDMARK_FULL_ONNX: &[u8] = include_bytes!("../../../models/pose_landmark_full.onnx");
 const LANDMARK_LITE_ONNX: &[u8] = include_bytes!("../../../models/pose_landmark_lite.onnx");
+const LANDMARK_HEAVY_ONNX: &[u8] = include_bytes!("../../../models/pose_landmark_heavy.onnx");
 /// The full landmark network with its segmentation head kept: the same landmarks bit for bit
 /// (checked when the models were built), plus the person mask, at about 1.6x the cost, so it
 /// runs on a share of the frames only.
@@ -31,13 +32,27 @@ pub const ORT_VERSION: &str = "1.31.1";
 /// Environment variable naming the ONNX Runtime library file, overriding the search.
 pub const ORT_LIB_ENV: &str = "FORMCHECK_ORT_LIB";
 
-/// Which landmark network to run: `Full` is the accurate default, `Lite` about twice as fast.
+/// Which landmark network to run. `Full` is the default; `Heavy` reads the joints closer to the
+/// truth (docs/accuracy.md) at about 4.4x the time per landmark run, `Lite` takes about 0.6x
+/// (models/README.md, "Speed").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LandmarkModel {
     #[default]
     Full,
     Lite,
+    Heavy,
+}
+
+impl LandmarkModel {
+    /// The model's file name in `models/`, without the extension.
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            LandmarkModel::Full => "pose_landmark_full",
+            LandmarkModel::Lite => "pose_landmark_lite",
+            LandmarkModel::Heavy => "pose_landmark_heavy",
+        }
+    }
 }
 
 /// Raw detector outputs for one letterboxed frame.
@@ -83,6 +98,9 @@ pub struct OrtEngine {
     landmark: Session,
     /// The segmentation variant of the full model; `None` for the lite model.
     segmentation: Option<Session>,
+    /// With the full model one run of `segmentation` gives the landmarks too (bit for bit the
+    /// same); with the heavy model the mask comes from a second, full-model run on the crop.
+    model: LandmarkModel,
 }
 
 impl OrtEngine {
@@ -91,15 +109,19 @@ impl OrtEngine {
         let landmark_bytes = match model {
             LandmarkModel::Full => LANDMARK_FULL_ONNX,
             LandmarkModel::Lite => LANDMARK_LITE_ONNX,
+            LandmarkModel::Heavy => LANDMARK_HEAVY_ONNX,
         };
         let segmentation = match model {
-            LandmarkModel::Full => Some(session(env, LANDMARK_FULL_SEG_ONNX, "the segmentation model")?),
+            LandmarkModel::Full | LandmarkModel::Heavy => {
+                Some(session(env, LANDMARK_FULL_SEG_ONNX, "the segmentation model")?)
+            }
             LandmarkModel::Lite => None,
         };
         Ok(OrtEngine {
             detector: session(env, DETECTOR_ONNX, "the person detector")?,
             landmark: session(env, landmark_bytes, "the landmark model")?,
             segmentation,
+            model,
         })
     }
 }
@@ -134,7 +156,11 @@ impl PoseEngine for OrtEngine {
 
     fn landmarks_with_mask(&mut self, input: &[f32]) -> Result<(LandmarkOutput, Option<SegmentationMask>)> {
         match self.segmentation.as_mut() {
-            Some(seg) => run_landmarks(seg, input, true),
+            Some(seg) if self.model == LandmarkModel::Full => run_landmarks(seg, input, true),
+            Some(seg) => {
+                let (_, mask) = run_landmarks(seg, input, true)?;
+                Ok((self.landmarks(input)?, mask))
+            }
             None => Ok((self.landmarks(input)?, None)),
         }
     }
