@@ -9,6 +9,10 @@
 //! Both sides are in OpenCV pixels (pixel centres at integers). See docs/body.md for the
 //! pairing rule, the choice of clips and the findings.
 //!
+//! `FORMCHECK_BODY_MODEL=heavy` runs the same tests with `--model heavy` against MediaPipe's
+//! heavy model (model_complexity 2), stored in `tests/data/mediapipe_heavy/` by
+//! `MODEL=heavy scripts/reference/make_mediapipe_refs.sh`.
+//!
 //! Each clip is analysed once per test run by the real binary; both tests share the results.
 //! Run with `-- --show-output` to see the per-clip tables.
 // `!(m <= bound)` fails a NaN median too; the lift window indexes two per-frame lists.
@@ -74,8 +78,18 @@ const INFO_CLIPS: [(&str, &str); 7] = [
 // Stored references
 // ---------------------------------------------------------------------------------------
 
+/// The landmark model the clips are analysed with: `FORMCHECK_BODY_MODEL=heavy` compares
+/// `--model heavy` with MediaPipe's heavy model (model_complexity 2), stored apart.
+fn body_model() -> &'static str {
+    static MODEL: OnceLock<String> = OnceLock::new();
+    MODEL.get_or_init(|| std::env::var("FORMCHECK_BODY_MODEL").unwrap_or_else(|_| "full".into()))
+}
+
 fn reference_dir() -> PathBuf {
-    common::repo().join("tests/data/mediapipe")
+    match body_model() {
+        "full" => common::repo().join("tests/data/mediapipe"),
+        other => common::repo().join(format!("tests/data/mediapipe_{other}")),
+    }
 }
 
 /// One stored MediaPipe reference: per frame, `None` when MediaPipe found no pose, else
@@ -160,6 +174,7 @@ fn run_analyze(video: &Path) -> Analysed {
     let run = Command::new(env!("CARGO_BIN_EXE_formcheck"))
         .arg("analyze")
         .arg(video)
+        .args(["--model", body_model()])
         .arg("--json")
         .arg(&out)
         .arg("--quiet")

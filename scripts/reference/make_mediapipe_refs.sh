@@ -7,6 +7,12 @@
 #
 #   bash scripts/reference/make_mediapipe_refs.sh            # the clips listed below
 #   bash scripts/reference/make_mediapipe_refs.sh CLIP.mp4 ... # only these (names in REALVIDS)
+#   MODEL=heavy bash scripts/reference/make_mediapipe_refs.sh  # model_complexity 2, for --model heavy
+#
+# MODEL=heavy writes tests/data/mediapipe_heavy/. The wheel ships only the full landmark model
+# and would download the heavy one from Google's storage on first use; instead the npm
+# package's pose_landmark_heavy.tflite (the file models/pose_landmark_heavy.onnx is built from,
+# left in models/.work/tflite by scripts/models/build_models.sh) is copied where it looks.
 #
 # REALVIDS defaults to ../shared/realvids next to the repository. Creates the MediaPipe venv
 # on first use (scripts/models/setup_mediapipe_venv.sh). See docs/body.md for why these clips.
@@ -15,8 +21,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 REALVIDS="${REALVIDS:-$ROOT/../shared/realvids}"
 PY="$ROOT/models/.work/venv-mp/bin/python"
-OUT="$ROOT/tests/data/mediapipe"
-FULL="$ROOT/models/.work/reference"
+MODEL="${MODEL:-full}"
+case "$MODEL" in
+  full) COMPLEXITY=1; OUT="$ROOT/tests/data/mediapipe"; FULL="$ROOT/models/.work/reference" ;;
+  heavy) COMPLEXITY=2; OUT="$ROOT/tests/data/mediapipe_heavy"; FULL="$ROOT/models/.work/reference_heavy" ;;
+  *) echo "MODEL must be full or heavy, not $MODEL" >&2; exit 1 ;;
+esac
 
 # Keep in step with CLIPS in tests/body_reference.rs.
 CLIPS=(
@@ -55,10 +65,15 @@ if [[ ! -f "$REALVIDS/INDEX.tsv" ]]; then
   exit 1
 fi
 bash "$ROOT/scripts/models/setup_mediapipe_venv.sh"
+if [[ "$MODEL" == heavy ]]; then
+  HEAVY="$ROOT/models/.work/tflite/pose_landmark_heavy.tflite"
+  [[ -f "$HEAVY" ]] || { echo "no $HEAVY: run scripts/models/build_models.sh first" >&2; exit 1; }
+  cp "$HEAVY" "$("$PY" -c 'import mediapipe, os; print(os.path.dirname(mediapipe.__file__))')/modules/pose_landmark/"
+fi
 mkdir -p "$OUT" "$FULL"
 for clip in "${CLIPS[@]}"; do
   name="${clip%.mp4}"
-  "$PY" "$ROOT/scripts/models/mediapipe_reference.py" "$REALVIDS/$clip" --out "$FULL/$name.mediapipe.json" >/dev/null
+  "$PY" "$ROOT/scripts/models/mediapipe_reference.py" "$REALVIDS/$clip" --model-complexity "$COMPLEXITY" --out "$FULL/$name.mediapipe.json" >/dev/null
   python3 "$ROOT/scripts/reference/compact_mediapipe.py" "$FULL/$name.mediapipe.json" "$REALVIDS/$clip" "$OUT/$name.json"
 done
 du -ch "$OUT"/*.json | tail -1
