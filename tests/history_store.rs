@@ -767,3 +767,25 @@ fn the_documented_metric_table_matches_the_code() {
         assert!(row.contains(&format!("`{}`", m.column)), "column of {} in docs/history.md", m.key);
     }
 }
+
+/// Sessions analysed with different landmark models are compared, with a note that says so;
+/// one model throughout gives no note.
+#[test]
+fn a_comparison_across_body_models_says_so() {
+    use formcheck::track::body::engine::LandmarkModel::{Full, Heavy};
+    let (_dir, path) = temp_db();
+    let mut h = History::open(&path).unwrap();
+    for (k, (date, load, mut a)) in three_months().into_iter().enumerate() {
+        a.body_model = Some(if k == 2 { Heavy } else { Full });
+        save(&mut h, "ana", date, Some(load), &a);
+        a.body_model = Some(Full);
+        save(&mut h, "ben", date, Some(load), &a);
+    }
+    let c = compare(&h, "ana", Baseline::First, Window::All);
+    let models: Vec<_> = c.sessions.iter().map(|s| s.body_model).collect();
+    assert_eq!(models, [Some(Full), Some(Full), Some(Heavy)]);
+    let t = text::comparison(&c);
+    assert!(t.contains("different body models (2025-01-06 full, 2025-02-03 full, 2025-03-03 heavy)"), "{t}");
+    let same = text::comparison(&compare(&h, "ben", Baseline::First, Window::All));
+    assert!(!same.contains("different body models"), "{same}");
+}

@@ -8,6 +8,7 @@
 use super::metrics::{MetricDef, METRICS};
 use super::{History, SessionInfo};
 use crate::error::{Error, Result};
+use crate::track::body::engine::LandmarkModel;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -100,6 +101,7 @@ pub struct ComparedSession {
     pub note: Option<String>,
     pub rep_count: usize,
     pub tool_version: String,
+    pub body_model: Option<LandmarkModel>,
     pub video_sha256: String,
     pub is_baseline: bool,
     /// Regressions are only flagged for sessions after the baseline.
@@ -233,6 +235,7 @@ impl History {
                     note: s.note.clone(),
                     rep_count: s.rep_count,
                     tool_version: s.tool_version.clone(),
+                    body_model: s.body_model,
                     video_sha256: s.video_sha256.clone(),
                     is_baseline: i == base_idx,
                     after_baseline: i > base_idx,

@@ -26,6 +26,7 @@ pub use transfer::{Export, ImportOutcome, EXPORT_SCHEMA};
 
 use crate::error::{Error, Result};
 use crate::schema::Analysis;
+use crate::track::body::engine::LandmarkModel;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -121,6 +122,9 @@ pub struct SessionInfo {
     pub load_kg: Option<f64>,
     pub note: Option<String>,
     pub tool_version: String,
+    /// The landmark model of the stored result (`None` for results saved before it was
+    /// recorded, or without body points).
+    pub body_model: Option<LandmarkModel>,
     pub video_sha256: String,
     pub video_path: String,
     pub rep_count: usize,
@@ -222,7 +226,8 @@ impl History {
             .conn
             .prepare(
                 "SELECT s.id, l.name, s.date, s.date_source, s.load_kg, s.note, s.tool_version,
-                        s.video_sha256, s.video_path, s.rep_count, s.saved_at, s.updated_at
+                        s.video_sha256, s.video_path, s.rep_count, s.saved_at, s.updated_at,
+                        json_extract(s.result_json, '$.body_model')
                    FROM sessions s JOIN lifters l ON l.id = s.lifter_id
                   WHERE ?1 IS NULL OR s.lifter_id = ?1
                   ORDER BY l.name COLLATE NOCASE, s.date, s.saved_at, s.video_sha256",
@@ -243,12 +248,14 @@ impl History {
                     r.get::<_, i64>(9)?,
                     r.get::<_, String>(10)?,
                     r.get::<_, String>(11)?,
+                    r.get::<_, Option<String>>(12)?,
                 ))
             })
             .map_err(&sql)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, name, date, source, load_kg, note, tool, sha, vpath, reps, saved, updated) = row.map_err(&sql)?;
+            let (id, name, date, source, load_kg, note, tool, sha, vpath, reps, saved, updated, model) =
+                row.map_err(&sql)?;
             out.push(SessionInfo {
                 id,
                 lifter: name,
@@ -260,6 +267,7 @@ impl History {
                 load_kg,
                 note,
                 tool_version: tool,
+                body_model: model.and_then(|m| serde_json::from_value(serde_json::Value::String(m)).ok()),
                 video_sha256: sha,
                 video_path: vpath,
                 rep_count: reps.max(0) as usize,

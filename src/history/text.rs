@@ -2,6 +2,7 @@
 
 use super::compare::{fault_label, fmt_kg, Comparison, FaultCount, Verdict};
 use super::{DateSource, SessionInfo};
+use crate::track::body::engine::LandmarkModel;
 use std::fmt::Write;
 
 /// `formcheck history`: sessions grouped by lifter.
@@ -129,6 +130,8 @@ pub fn comparison(c: &Comparison) -> String {
         }
         let _ = writeln!(s, "  {}  {load:<lw$}  {:>4}{tail}", x.date, x.rep_count);
     }
+
+    note_mixed_body_models(c, &mut s);
 
     if n < 2 {
         let _ = writeln!(
@@ -289,4 +292,23 @@ fn fault_trend(per: &[FaultCount], base: usize) -> &'static str {
     } else {
         ""
     }
+}
+
+/// Says so when the shown sessions' body points came from different landmark models: the
+/// models read angles a few degrees apart (docs/accuracy.md), which is the size of change a
+/// comparison flags.
+fn note_mixed_body_models(c: &Comparison, s: &mut String) {
+    let name = |m: Option<LandmarkModel>| m.map_or("not recorded".to_string(), |m| format!("{m:?}").to_lowercase());
+    let mut models: Vec<String> = c.sessions.iter().map(|x| name(x.body_model)).collect();
+    models.sort();
+    models.dedup();
+    if models.len() < 2 {
+        return;
+    }
+    let per_session: Vec<String> = c.sessions.iter().map(|x| format!("{} {}", x.date, name(x.body_model))).collect();
+    let _ = writeln!(
+        s,
+        "\nThese sessions were analysed with different body models ({}). The models read angles and\nthe hip's rise a few degrees and centimetres apart, so a change of that size between them\nmay be the model, not you. Analyse every check with the same --model.",
+        per_session.join(", ")
+    );
 }
