@@ -35,7 +35,7 @@ pub struct AnalyzeArgs {
     /// Diameter of the plates in cm (standard bumper and competition plates are 45).
     #[arg(long, value_name = "CM", value_parser = parse_plate_cm)]
     plate_cm: Option<f64>,
-    /// Landmark model for body tracking: full; heavy (the most accurate, about twice the analysis time; docs/accuracy.md); or lite (fastest, no back outline).
+    /// Landmark model for body tracking: full; heavy (the most accurate, analysis at about 0.75x real time instead of 1.8x; docs/accuracy.md); or lite (fastest, no back outline).
     #[arg(long, value_enum, default_value_t = LandmarkModel::Full)]
     model: LandmarkModel,
     /// Follow the bar only: no body points, no view check, no fault labels.
