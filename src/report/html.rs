@@ -232,11 +232,12 @@ pub fn page(a: &Analysis, plots: &[Plot], video_src: Option<&str>, poster_src: O
 <header class="top">
   <div>
     <h1>Deadlift report</h1>
-    <p class="meta">{name} · {w}×{hgt} · {dur:.1} s at {fps:.0} fps · {reps} rep{s} · formcheck {ver}</p>
+    <p class="meta">{name} · {w}×{hgt} · {dur:.1} s at {fps:.0} fps · {reps} rep{s} · formcheck {ver}{model}</p>
   </div>
 </header>
 "#,
         ver = esc(&a.tool_version),
+        model = super::summary::model_line(a).map_or_else(String::new, |m| format!(" · body points: {}", esc(&m))),
         name = esc(&name),
         css = CSS,
         w = a.video.width,

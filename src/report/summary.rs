@@ -18,6 +18,9 @@ pub fn render(a: &Analysis) -> String {
         a.video.width, a.video.height, a.video.duration_s, a.video.fps
     );
     let _ = writeln!(s, "Scale: {}", scale_line(&a.calibration));
+    if let Some(model) = model_line(a) {
+        let _ = writeln!(s, "Body points: {model}");
+    }
     s += &labelled("View: ", &view_line(&a.view));
     let _ = writeln!(s);
     if a.reps.is_empty() {
@@ -35,6 +38,17 @@ pub fn render(a: &Analysis) -> String {
         }
     }
     s
+}
+
+/// Names the body model when it is not the default, so a result read later (or next to
+/// another check) says where its angles came from.
+pub fn model_line(a: &Analysis) -> Option<String> {
+    use crate::track::body::engine::LandmarkModel;
+    match a.body_model? {
+        LandmarkModel::Full => None,
+        LandmarkModel::Heavy => Some("heavy model (--model heavy, the most accurate)".into()),
+        LandmarkModel::Lite => Some("lite model (--model lite: faster, less accurate, no back outline)".into()),
+    }
 }
 
 fn scale_line(c: &Calibration) -> String {
@@ -132,4 +146,27 @@ fn rep_table(reps: &[Rep]) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::track::body::engine::LandmarkModel;
+
+    #[test]
+    fn the_summary_names_a_body_model_other_than_the_default() {
+        let truth: Truth =
+            serde_json::from_str(&std::fs::read_to_string("sample_videos/clean_3rep.truth.json").unwrap()).unwrap();
+        let mut a = crate::report::fixture::analysis_from_truth(&truth, "clean_3rep.mp4");
+        for (model, says) in
+            [(None, None), (Some(LandmarkModel::Full), None), (Some(LandmarkModel::Heavy), Some("heavy model"))]
+        {
+            a.body_model = model;
+            let text = render(&a);
+            match says {
+                Some(words) => assert!(text.contains(&format!("Body points: {words}")), "{text}"),
+                None => assert!(!text.contains("Body points:"), "{text}"),
+            }
+        }
+    }
 }
