@@ -298,8 +298,8 @@ fn fault_trend(per: &[FaultCount], base: usize) -> &'static str {
 /// models read angles a few degrees apart (docs/accuracy.md), which is the size of change a
 /// comparison flags.
 fn note_mixed_body_models(c: &Comparison, s: &mut String) {
-    let name = |m: Option<LandmarkModel>| m.map_or("not recorded".to_string(), |m| format!("{m:?}").to_lowercase());
-    let mut models: Vec<String> = c.sessions.iter().map(|x| name(x.body_model)).collect();
+    let name = |m: Option<LandmarkModel>| m.map_or("not recorded", LandmarkModel::name);
+    let mut models: Vec<&str> = c.sessions.iter().map(|x| name(x.body_model)).collect();
     models.sort();
     models.dedup();
     if models.len() < 2 {

@@ -45,13 +45,18 @@ pub enum LandmarkModel {
 }
 
 impl LandmarkModel {
-    /// The model's file name in `models/`, without the extension.
-    pub fn file_stem(self) -> &'static str {
+    /// The name used by `--model` and in the result's `body_model`.
+    pub fn name(self) -> &'static str {
         match self {
-            LandmarkModel::Full => "pose_landmark_full",
-            LandmarkModel::Lite => "pose_landmark_lite",
-            LandmarkModel::Heavy => "pose_landmark_heavy",
+            LandmarkModel::Full => "full",
+            LandmarkModel::Lite => "lite",
+            LandmarkModel::Heavy => "heavy",
         }
+    }
+
+    /// The model's file name in `models/`, without the extension.
+    pub fn file_stem(self) -> String {
+        format!("pose_landmark_{}", self.name())
     }
 }
 
@@ -233,4 +238,21 @@ fn library_in(path: &Path) -> Option<PathBuf> {
     }
     let plain = path.join("libonnxruntime.so");
     plain.is_file().then_some(plain)
+}
+
+#[cfg(test)]
+mod model_name_tests {
+    use super::LandmarkModel;
+    use clap::ValueEnum;
+
+    /// `name` is what `--model` takes, what the result JSON stores and what the history reads
+    /// back: the three must not drift apart.
+    #[test]
+    fn a_models_name_is_its_flag_value_and_its_json_value() {
+        for &m in LandmarkModel::value_variants() {
+            assert_eq!(m.to_possible_value().unwrap().get_name(), m.name());
+            assert_eq!(serde_json::to_value(m).unwrap(), serde_json::Value::String(m.name().into()));
+            assert!(std::path::Path::new("models").join(format!("{}.onnx", m.file_stem())).is_file());
+        }
+    }
 }
