@@ -2,7 +2,8 @@
 """Body points against the renderer's exact truth on the rendered samples.
 
     cargo build --release
-    python3 scripts/reference/sample_body_errors.py [--bin target/release/formcheck] [--keep DIR]
+    python3 scripts/reference/sample_body_errors.py [--bin target/release/formcheck] [--keep DIR] [--model heavy]
+    python3 scripts/reference/sample_body_errors.py --reuse DIR   # score results already in DIR
 
 Runs `formcheck analyze --json` on every sample_videos/*.mp4 that has a .truth.json, pairs
 each frame's near-side points (frames[i].body) with truth frames[i].body (both in OpenCV
@@ -41,13 +42,15 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default=os.path.join(root, "target", "release", "formcheck"))
     ap.add_argument("--keep", help="write the analyses here instead of a temporary folder")
+    ap.add_argument("--model", default="full", help="the landmark model (formcheck analyze --model)")
+    ap.add_argument("--reuse", help="score the <sample>.json results already in this folder, analyse nothing")
     a = ap.parse_args()
     samples = os.path.join(root, "sample_videos")
     clips = sorted(f[:-4] for f in os.listdir(samples) if f.endswith(".mp4")
                    and os.path.exists(os.path.join(samples, f[:-4] + ".truth.json")))
     if not clips:
         sys.exit("no sample_videos/*.mp4 with a .truth.json")
-    out_dir = a.keep or tempfile.mkdtemp(prefix="formcheck-samples-")
+    out_dir = a.reuse or a.keep or tempfile.mkdtemp(prefix="formcheck-samples-")
     os.makedirs(out_dir, exist_ok=True)
 
     # err[joint][kind] = list of cm; kind: all, seen, carried
@@ -56,7 +59,9 @@ def main():
     missing = {}
     for c in clips:
         out = os.path.join(out_dir, c + ".json")
-        subprocess.run([a.bin, "analyze", os.path.join(samples, c + ".mp4"), "--json", out, "--quiet"], check=True)
+        if not a.reuse:
+            subprocess.run([a.bin, "analyze", os.path.join(samples, c + ".mp4"), "--model", a.model, "--json", out,
+                            "--quiet"], check=True)
         res = json.load(open(out))
         truth = json.load(open(os.path.join(samples, c + ".truth.json")))
         k = truth["cm_per_px"]
