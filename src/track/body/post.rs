@@ -59,6 +59,10 @@ impl Side {
 const PLATE_COVER: f64 = 1.05;
 /// A knee whose thigh or shin length is off by more than this share is implausible.
 const SEGMENT_TOLERANCE: f64 = 0.15;
+/// Hip to ankle at this share of thigh plus shin or more is a straight leg: no knee rebuild.
+const STRAIGHT_REACH: f64 = 0.98;
+/// The lifter standing: this quantile of the hip-to-ankle reach over the set.
+const STANDING_REACH_QUANTILE: f64 = 0.9;
 /// A seen foot point further than this share of the shin from where the foot stands is a
 /// mistake, not a moved foot.
 const FOOT_WANDER: f64 = 0.25;
@@ -166,6 +170,7 @@ pub fn finish(raw: RawBodyTrack, plate: &[Option<PlateObs>], fps: f64, camera: &
         carry_foot(&mut toe, in_frame(foot.toe), wander, &seen);
     }
     if let (Some(thigh), Some(shin)) = (thigh, shin) {
+        let (thigh, shin) = within_standing_reach(thigh, shin, &hip, &ankle);
         let hidden: Vec<bool> = (0..knee.len()).map(|i| !seen(&knee, i)).collect();
         repairs.knee_rebuilt += rebuild_knees(&mut knee, &hip, &ankle, thigh, shin, facing, &|i| hidden[i]);
     }
@@ -489,7 +494,7 @@ fn rebuild_knees(
             continue;
         }
         let reach = (h[0] - a[0]).hypot(h[1] - a[1]);
-        if reach >= 0.98 * (thigh + shin) {
+        if reach >= STRAIGHT_REACH * (thigh + shin) {
             // The lengths cannot join hip and ankle: the estimate, not the knee, is off.
             continue;
         }
@@ -499,6 +504,26 @@ fn rebuild_knees(
         }
     }
     rebuilt
+}
+
+/// Thigh and shin shortened in proportion, when needed, so that the lifter standing tall
+/// reaches a straight leg. The lengths come from the frames where the network's knee is
+/// seen; when it sits off the leg there (formfit_studio: thigh and shin 15% longer than the
+/// standing reach), every straight leg behind the plate breaks them and is rebuilt as a bent
+/// one, the knee thrown 40-60 px forward.
+fn within_standing_reach(thigh: f64, shin: f64, hip: &Series, ankle: &Series) -> (f64, f64) {
+    let reaches: Vec<f64> = hip
+        .iter()
+        .zip(ankle)
+        .filter_map(|(h, a)| Some((h.as_ref()?[0] - a.as_ref()?[0]).hypot(h.as_ref()?[1] - a.as_ref()?[1])))
+        .collect();
+    let Some(standing) = signal::quantile(&reaches, STANDING_REACH_QUANTILE) else { return (thigh, shin) };
+    let longest = standing / STRAIGHT_REACH;
+    if thigh + shin <= longest {
+        return (thigh, shin);
+    }
+    let k = longest / (thigh + shin);
+    (thigh * k, shin * k)
 }
 
 /// The knee between ankle and hip given shin and thigh lengths, on the forward side.
@@ -562,6 +587,34 @@ mod tests {
         assert!(k.0 > 80.0, "knee should be in front: {k:?}");
         let back = two_link_knee((100.0, 500.0), (60.0, 300.0), 110.0, 110.0, -1.0).unwrap();
         assert!(back.0 < k.0);
+    }
+
+    /// A set of 100 frames: the lifter bent (hip 150 px from the ankle) for 70 and standing
+    /// (hip 200 px above it) for 30.
+    fn bent_then_standing() -> (Series, Series) {
+        let ankle: Series = vec![Some([100.0, 500.0, 1.0]); 100];
+        let hip: Series = (0..100).map(|i| Some([100.0, if i < 70 { 350.0 } else { 300.0 }, 1.0])).collect();
+        (hip, ankle)
+    }
+
+    #[test]
+    fn segment_lengths_longer_than_the_standing_leg_are_shortened_to_it() {
+        let (hip, ankle) = bent_then_standing();
+        let (thigh, shin) = within_standing_reach(130.0, 110.0, &hip, &ankle);
+        assert!((thigh + shin - 200.0 / STRAIGHT_REACH).abs() < 1e-9, "{thigh} + {shin}");
+        assert!((thigh / shin - 130.0 / 110.0).abs() < 1e-9, "proportions kept: {thigh} / {shin}");
+        // A standing leg is straight with these lengths, bent with the long ones.
+        let (standing, feet) = (vec![Some([100.0, 299.5, 1.0])], vec![Some([100.0, 500.0, 1.0])]);
+        let unsure_knee = || vec![Some([180.0, 400.0, 0.1])];
+        assert_eq!(rebuild_knees(&mut unsure_knee(), &standing, &feet, thigh, shin, None, &|_| true), 0);
+        assert_eq!(rebuild_knees(&mut unsure_knee(), &standing, &feet, 130.0, 110.0, None, &|_| true), 1);
+    }
+
+    #[test]
+    fn segment_lengths_that_fit_the_standing_leg_are_kept() {
+        let (hip, ankle) = bent_then_standing();
+        assert_eq!(within_standing_reach(100.0, 100.0, &hip, &ankle), (100.0, 100.0));
+        assert_eq!(within_standing_reach(100.0, 100.0, &vec![None; 100], &ankle), (100.0, 100.0));
     }
 
     fn frame_with_feet(near: (f64, f64), far: (f64, f64)) -> Option<PoseFrame> {
