@@ -163,7 +163,7 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     let bar = BarTracker::new(path.to_path_buf(), meta.fps, BarOptions { hint: options.bar_hint });
     let mut body = match options.body {
         Some(model) => Some(
-            BodyTracker::new(Box::new(OrtEngine::new(model)?))
+            BodyTracker::new(Box::new(OrtEngine::new(model)?), meta.fps)
                 .with_crop_nudge(options.crop_nudge_px)
                 .with_outline_every(outline_stride(meta.fps)),
         ),
@@ -223,6 +223,10 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     decoded?;
     let frame_count = video.frames_read();
     check_length(path, &meta, frame_count)?;
+    if let Some(b) = body.as_mut() {
+        timed(&mut times.body, || reread_opening(path, b))?;
+        b.settle_reread();
+    }
     let finishing = Instant::now();
     let raw_body = body.map(BodyTracker::finish);
     let hands: Vec<Option<Hands>> = match &raw_body {
@@ -234,6 +238,48 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     let body = raw_body.map(|raw| post::finish(raw, &bar.obs, meta.fps, &camera));
     times.finish = finishing.elapsed();
     Ok(Tracks { meta, frame_count, bar, body, camera, times })
+}
+
+/// Frames decoded again per pass of the opening re-read: the re-read goes backward and the
+/// decoder forward, so the opening is decoded in chunks from the start, each held in memory
+/// (16 frames of 1080p are 100 MB).
+const REREAD_CHUNK: usize = 16;
+
+/// Reads the opening frames again backward (`BodyTracker::opening_to_reread`), decoding them
+/// again in chunks rather than holding every frame since the start.
+fn reread_opening(path: &Path, body: &mut BodyTracker) -> Result<()> {
+    let Some(range) = body.opening_to_reread() else { return Ok(()) };
+    let mut hi = range.end;
+    while hi > range.start {
+        let lo = hi.saturating_sub(REREAD_CHUNK).max(range.start);
+        let frames = decode_range(path, lo..hi)?;
+        if frames.len() != hi - lo {
+            return Ok(()); // the second decode ended early: keep the first readings
+        }
+        for (index, frame) in frames.iter().enumerate().rev() {
+            if !body.reread(lo + index, frame)? {
+                return Ok(());
+            }
+        }
+        hi = lo;
+    }
+    Ok(())
+}
+
+/// Frames `range` of the video, decoded from the start (fewer when the video ends first).
+fn decode_range(path: &Path, range: std::ops::Range<usize>) -> Result<Vec<Mat>> {
+    let mut video = Video::open(path)?;
+    let mut out = Vec::with_capacity(range.len());
+    let mut frame = Mat::default();
+    while let Some(index) = video.read_into(&mut frame)? {
+        if index >= range.end {
+            break;
+        }
+        if index >= range.start {
+            out.push(std::mem::take(&mut frame));
+        }
+    }
+    Ok(out)
 }
 
 /// The bar and camera-motion stage: each frame's grey image, plate, and background motion
