@@ -146,10 +146,7 @@ fn stages(c: &mut Criterion) {
             // tracking, as in a real pass); session creation is setup, not timed.
             g.bench_function(format!("{name}/{}", clip.label), |b| {
                 b.iter_batched(
-                    || {
-                        BodyTracker::new(Box::new(OrtEngine::new(model).unwrap()), 30.0)
-                            .with_outline_every(outline_every)
-                    },
+                    || BodyTracker::new(Box::new(OrtEngine::new(model).unwrap())).with_outline_every(outline_every),
                     |mut tracker| {
                         for f in &frames {
                             tracker.push(f, None).unwrap();

@@ -163,7 +163,7 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     let bar = BarTracker::new(path.to_path_buf(), meta.fps, BarOptions { hint: options.bar_hint });
     let mut body = match options.body {
         Some(model) => Some(
-            BodyTracker::new(Box::new(OrtEngine::new(model)?), meta.fps)
+            BodyTracker::new(Box::new(OrtEngine::new(model)?))
                 .with_crop_nudge(options.crop_nudge_px)
                 .with_outline_every(outline_stride(meta.fps)),
         ),
@@ -224,7 +224,7 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     let frame_count = video.frames_read();
     check_length(path, &meta, frame_count)?;
     if let Some(b) = body.as_mut() {
-        timed(&mut times.body, || reread_opening(path, b))?;
+        timed(&mut times.body, || reread_opening(path, meta.fps, b))?;
         b.settle_reread();
     }
     let finishing = Instant::now();
@@ -247,8 +247,8 @@ const REREAD_CHUNK: usize = 16;
 
 /// Reads the opening frames again backward (`BodyTracker::opening_to_reread`), decoding them
 /// again in chunks rather than holding every frame since the start.
-fn reread_opening(path: &Path, body: &mut BodyTracker) -> Result<()> {
-    let Some(range) = body.opening_to_reread() else { return Ok(()) };
+fn reread_opening(path: &Path, fps: f64, body: &mut BodyTracker) -> Result<()> {
+    let Some(range) = body.opening_to_reread(fps) else { return Ok(()) };
     let mut hi = range.end;
     while hi > range.start {
         let lo = hi.saturating_sub(REREAD_CHUNK).max(range.start);

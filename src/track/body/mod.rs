@@ -105,7 +105,6 @@ pub struct BodyTracker {
     outline_every: usize,
     frames: Vec<Option<PoseFrame>>,
     detector_runs: usize,
-    fps: f64,
     opening: Option<Opening>,
     /// The crop of the backward re-read of the opening, from the frame after.
     reread_roi: Option<Roi>,
@@ -121,7 +120,7 @@ pub struct RawBodyTrack {
 }
 
 impl BodyTracker {
-    pub fn new(engine: Box<dyn PoseEngine>, fps: f64) -> Self {
+    pub fn new(engine: Box<dyn PoseEngine>) -> Self {
         BodyTracker {
             engine,
             anchors: detector::anchors(),
@@ -131,7 +130,6 @@ impl BodyTracker {
             outline_every: 0,
             frames: Vec::new(),
             detector_runs: 0,
-            fps,
             opening: None,
             reread_roi: None,
             reread_poses: Vec::new(),
@@ -181,8 +179,8 @@ impl BodyTracker {
 
     /// The opening frames to read again, backward from the frame after the range
     /// ([`Opening::reread_range`]); `None` when there is nothing to read again.
-    pub fn opening_to_reread(&self) -> Option<std::ops::Range<usize>> {
-        let range = self.opening?.reread_range(self.fps)?;
+    pub fn opening_to_reread(&self, fps: f64) -> Option<std::ops::Range<usize>> {
+        let range = self.opening?.reread_range(fps)?;
         (range.start..=range.end).all(|i| self.frames.get(i).is_some_and(Option::is_some)).then_some(range)
     }
 
