@@ -779,19 +779,32 @@ fn stature_cm(tracks: &Tracks, cm_per_px: f64) -> Option<f64> {
 /// Adults are about this tall: outside it, the scale deserves a second look.
 const PLAUSIBLE_STATURE_CM: std::ops::RangeInclusive<f64> = 140.0..=210.0;
 
-/// Outside this the scale is off by half or more. Real side clips read 100-140 cm when the
-/// head or feet leave the frame (a short reading only shrinks distances, so it cannot raise a
-/// false alarm); a reading far above it means the plate was read too small, which inflates
-/// every centimetre.
+/// Outside this the scale is off by half or more: a reading far above it means the plate was
+/// read too small (or the plates are small), which inflates every centimetre.
 const TRUSTED_STATURE_CM: std::ops::RangeInclusive<f64> = 90.0..=265.0;
 
+/// A typical adult's stature, only to say in words how short the body reads when the near
+/// plate's perspective shrinks it (`scale_note`); nothing is measured with it.
+const TYPICAL_STATURE_CM: f64 = 175.0;
+
+/// What the lifter should know about the plate's scale, if anything. Real side clips read
+/// the lifter 103-139 cm tall (docs/realclips.md, "The plate's scale and the body"): the
+/// followed plate face is 50-70 cm nearer the camera than the lifter's near side, so at the
+/// usual 2-3 m it looks a quarter to a half larger than a plate beside the body would. That is
+/// perspective, not a wrong plate, and it shortens only what is measured on the body.
 fn scale_note(stature: f64, plate_cm: f64) -> Option<String> {
     if !TRUSTED_STATURE_CM.contains(&stature) {
         return Some(format!(
             "The scale is broken: with the plate taken as {plate_cm:.0} cm across, the lifter would be about {stature:.0} cm tall. Centimetre numbers from this video are not trustworthy, so bar drift and the hip rise in cm are not judged. Keep the whole near plate in the frame; if the plates are not standard 45 cm bumpers, give their size with --plate-cm."
         ));
     }
-    (!PLAUSIBLE_STATURE_CM.contains(&stature)).then(|| {
+    if stature < *PLAUSIBLE_STATURE_CM.start() {
+        let short = 100.0 * (1.0 - stature / TYPICAL_STATURE_CM);
+        return Some(format!(
+            "On the plate's scale you read about {stature:.0} cm tall: the near plate is closer to the camera than your body, so it looks larger than your body beside it (or your head or feet left the frame). The bar's travel is measured in the plate's own plane; distances on your body (the hip rise and dip in cm) read short, about {short:.0}% if you are {TYPICAL_STATURE_CM:.0} cm tall, so faults judged on them are flagged less readily. Film from 3-4 m away to shrink this; if the plates are not standard 45 cm bumpers, give their size with --plate-cm."
+        ));
+    }
+    (stature > *PLAUSIBLE_STATURE_CM.end()).then(|| {
         format!(
             "Check the scale: with the plate taken as {plate_cm:.0} cm across, the lifter would be about {stature:.0} cm tall. If the plates are not standard 45 cm bumpers, give their size with --plate-cm."
         )
@@ -891,6 +904,23 @@ pub fn output_stem(out_dir: &Path, video: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lifter_read_short_is_told_it_is_the_near_plates_perspective() {
+        let note = scale_note(129.0, 45.0).expect("a note below 140 cm");
+        assert!(note.starts_with("On the plate's scale you read about 129 cm tall"), "{note}");
+        assert!(note.contains("about 26% if you are 175 cm tall"), "{note}");
+        assert!(!note.contains("broken"), "{note}");
+    }
+
+    #[test]
+    fn the_scale_is_questioned_only_outside_an_adults_height() {
+        assert_eq!(scale_note(150.0, 45.0), None);
+        assert_eq!(scale_note(205.0, 45.0), None);
+        assert!(scale_note(230.0, 45.0).is_some_and(|n| n.starts_with("Check the scale")));
+        assert!(scale_note(304.0, 45.0).is_some_and(|n| n.starts_with("The scale is broken")));
+        assert!(scale_note(80.0, 45.0).is_some_and(|n| n.starts_with("The scale is broken")));
+    }
 
     fn rep(index: usize) -> Rep {
         serde_json::from_value(serde_json::json!({
