@@ -787,11 +787,12 @@ const TRUSTED_STATURE_CM: std::ops::RangeInclusive<f64> = 90.0..=265.0;
 /// plate's perspective shrinks it (`scale_note`); nothing is measured with it.
 const TYPICAL_STATURE_CM: f64 = 175.0;
 
-/// What the lifter should know about the plate's scale, if anything. Real side clips read
-/// the lifter 103-139 cm tall (docs/realclips.md, "The plate's scale and the body"): the
-/// followed plate face is 50-70 cm nearer the camera than the lifter's near side, so at the
-/// usual 2-3 m it looks a quarter to a half larger than a plate beside the body would. That is
-/// perspective, not a wrong plate, and it shortens only what is measured on the body.
+/// What the lifter should know about the plate's scale, if anything. Most real side clips read
+/// the lifter 106-143 cm tall (docs/realclips.md, "The plate's scale and the body"): the
+/// followed plate face is 50-60 cm nearer the camera than the lifter's near side, so with the
+/// camera 1.7-2.8 m from the plate (three clips measured) it looks a fifth to a third larger
+/// than a plate beside the body would. That is perspective, not a wrong plate, and it
+/// shortens only what is measured on the body.
 fn scale_note(stature: f64, plate_cm: f64) -> Option<String> {
     if !TRUSTED_STATURE_CM.contains(&stature) {
         return Some(format!(
