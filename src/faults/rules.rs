@@ -557,7 +557,23 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
         }
     }
     let ratio = m.liftoff_accel_ratio?;
-    let severity = grade(ratio, th.watch_accel_ratio, th.likely_accel_ratio)?;
+    let graded = grade(ratio, th.watch_accel_ratio, th.likely_accel_ratio)?;
+    let spike = format!(
+        "its acceleration in the first 150 ms peaked at {ratio:.1}x the average of the pull (limit {:.1}x)",
+        th.likely_accel_ratio
+    );
+    let (severity, evidence) = if start_filmed(ctx, th.min_hold_ms) {
+        (graded, format!("Rep {}: the bar was yanked off the floor at {at:.2} s: {spike}.", ctx.index))
+    } else {
+        let seen_ms = 1000.0 * at;
+        (
+            Severity::Watch,
+            format!(
+                "Rep {}: the bar left the floor fast at {at:.2} s: {spike}. The video starts only {seen_ms:.0} ms before lift-off, so whether the slack was pulled out first cannot be seen: a quick break from a tight start looks the same.",
+                ctx.index
+            ),
+        )
+    };
     Some(Finding {
         id: "jerked_liftoff",
         severity,
@@ -566,11 +582,16 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
         frame: m.peak_accel_frame.unwrap_or(ctx.liftoff_frame),
         margin: margin(ratio, th.likely_accel_ratio),
         base_confidence: 0.75,
-        evidence: format!(
-            "Rep {}: the bar was yanked off the floor at {at:.2} s: its acceleration in the first 150 ms peaked at {ratio:.1}x the average of the pull (limit {:.1}x).",
-            ctx.index, th.likely_accel_ratio
-        ),
+        evidence,
     })
+}
+
+/// Whether the video shows at least the still start a lift needs (`min_hold_ms`) before the
+/// bar leaves the floor. A jerk is slack not pulled out before the pull; in a clip that opens
+/// a few frames before lift-off (several real side clips open 67-300 ms before it) that part was never
+/// filmed, and the bar's speed-up alone cannot tell a yank from a quick, tight break.
+fn start_filmed(ctx: &RepContext, min_hold_ms: f64) -> bool {
+    1000.0 * ctx.liftoff_frame as f64 / ctx.fps >= min_hold_ms
 }
 
 #[cfg(test)]
@@ -832,6 +853,24 @@ mod tests {
         m.hold_before_liftoff_ms = Some(60.0);
         m.hip_dip_cm = Some(4.0);
         assert_eq!(label(&m, &ctx(), &t)[0].id, "jerked_liftoff");
+    }
+
+    /// bichraix_good015 opens 5 frames (167 ms) before lift-off and its bar speeds up 3.5x the
+    /// pull's mean: the speed-up is seen, the start is not, so the label stays at watch.
+    #[test]
+    fn a_speed_up_off_the_floor_is_only_watched_when_the_start_was_not_filmed() {
+        let t = Thresholds::default();
+        let mut m = clean();
+        m.liftoff_accel_ratio = Some(3.5);
+        let filmed = label(&m, &ctx(), &t);
+        assert_eq!((filmed[0].id.as_str(), filmed[0].severity), ("jerked_liftoff", Severity::Likely));
+        let opened_late = label(&m, &RepContext { liftoff_frame: 5, ..ctx() }, &t);
+        let f = &opened_late[0];
+        assert_eq!((f.id.as_str(), f.severity), ("jerked_liftoff", Severity::Watch));
+        assert_eq!(f.threshold, t.jerked_liftoff.watch_accel_ratio);
+        assert!(f.evidence.contains("starts only 167 ms before lift-off"), "{}", f.evidence);
+        let just_enough = RepContext { liftoff_frame: 6, ..ctx() };
+        assert_eq!(label(&m, &just_enough, &t)[0].severity, Severity::Likely, "200 ms at 30 fps is enough");
     }
 
     #[test]
