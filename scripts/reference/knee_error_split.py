@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Where the setup knee angle's error comes from: the setup frame, or the points.
+
+    formcheck analyze TRUTH_DIR --out OUT -j 2 -q
+    python3 scripts/reference/knee_error_split.py TRUTH_DIR OUT [-v]
+
+TRUTH_DIR holds NAME.mp4 and NAME.truth.json (sample_videos/, or a fault-suite cache); OUT the
+results NAME.json. Each analysed rep is paired with the true rep nearest its lift-off. The
+error (measured setup knee angle minus the renderer's at its own setup frame) is split into
+  timing: the renderer's joint angle at formcheck's setup frame minus at the true setup frame;
+  points: formcheck's angle minus the renderer's joint angle at formcheck's setup frame.
+For the points it also gives the two lengths the angle from the hips' reach rests on, each
+against the renderer's: the straight leg (median over frames whose knee reads straighter than
+165 degrees of hip-to-ankle / sin(angle / 2), against thigh + shin) and the setup reach (hip to
+ankle). -v lists every rep over 4 degrees. Standard library only.
+"""
+import glob
+import json
+import math
+import os
+import statistics
+import sys
+
+
+def dist(p, q):
+    return math.hypot(p[0] - q[0], p[1] - q[1])
+
+
+def angle(b):
+    h, k, a = b["hip"], b["knee"], b["ankle"]
+    v1, v2 = (h[0] - k[0], h[1] - k[1]), (a[0] - k[0], a[1] - k[1])
+    c = (v1[0] * v2[0] + v1[1] * v2[1]) / math.hypot(*v1) / math.hypot(*v2)
+    return math.degrees(math.acos(max(-1.0, min(1.0, c))))
+
+
+def corr(a, b):
+    ma, mb = statistics.mean(a), statistics.mean(b)
+    num = sum((x - ma) * (y - mb) for x, y in zip(a, b))
+    return num / math.sqrt(sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b))
+
+
+def main():
+    args = [a for a in sys.argv[1:] if a != "-v"]
+    if len(args) != 2:
+        sys.exit(__doc__)
+    truth_dir, out = args
+    rows = []
+    for path in sorted(glob.glob(os.path.join(truth_dir, "*.truth.json"))):
+        name = os.path.basename(path)[: -len(".truth.json")]
+        result = os.path.join(out, name + ".json")
+        if not os.path.exists(result):
+            continue
+        truth, ours = json.load(open(path)), json.load(open(result))
+        true_frames = {f["i"]: f["body"] for f in truth["frames"]}
+        frames = {f["i"]: f["body"] for f in ours["frames"] if f.get("body")}
+        legs, true_legs = [], []
+        for i, b in frames.items():
+            a = angle(b)
+            if a > 165:
+                legs.append(dist(b["hip"], b["ankle"]) / math.sin(math.radians(a) / 2))
+                t = true_frames[i]
+                true_legs.append(dist(t["hip"], t["knee"]) + dist(t["knee"], t["ankle"]))
+        leg_error = statistics.median(legs) / statistics.median(true_legs) - 1 if legs else None
+        for rep in ours["reps"]:
+            setup, read = rep.get("setup_frame"), rep["setup"]["knee_angle_deg"]
+            if setup is None or read is None or rep.get("liftoff_frame") is None:
+                continue
+            true_rep = min(truth["render"]["reps"], key=lambda r: abs(r["liftoff_frame"] - rep["liftoff_frame"]))
+            if true_rep["setup_knee_angle_deg"] is None:
+                continue
+            at_ours = angle(true_frames[setup])
+            b, t = frames[setup], true_frames[setup]
+            reach_error = dist(b["hip"], b["ankle"]) / dist(t["hip"], t["ankle"]) - 1
+            rows.append({
+                "rep": f"{name} rep {rep['index']}",
+                "error": read - true_rep["setup_knee_angle_deg"],
+                "timing": at_ours - true_rep["setup_knee_angle_deg"],
+                "points": read - at_ours,
+                "frames": setup - (true_rep["setup_frame"] if true_rep["setup_frame"] is not None else setup),
+                "leg": leg_error,
+                "reach": reach_error,
+            })
+    if not rows:
+        sys.exit("no rep with both a measured and a true knee angle")
+    within = lambda key: sum(abs(r[key]) <= 4 for r in rows)
+    print(f"reps {len(rows)}: within 4 deg {within('error')}; the points alone (against the renderer's "
+          f"angle at formcheck's setup frame) {within('points')}; the setup frame alone {within('timing')}")
+    with_leg = [r for r in rows if r["leg"] is not None]
+    print(f"straight leg against thigh + shin: median {100 * statistics.median(r['leg'] for r in with_leg):+.1f}%; "
+          f"setup reach: median {100 * statistics.median(r['reach'] for r in rows):+.1f}%")
+    errors = [r["points"] for r in with_leg]
+    print(f"correlation of the points' error with reach - leg: "
+          f"{corr(errors, [r['reach'] - r['leg'] for r in with_leg]):.2f}")
+    if "-v" in sys.argv:
+        for r in rows:
+            if abs(r["error"]) > 4:
+                leg = f"{100 * r['leg']:+.1f}%" if r["leg"] is not None else "-"
+                print(f"{r['rep']:24} {r['error']:+6.1f} = timing {r['timing']:+6.1f} ({r['frames']:+d} frames)"
+                      f" + points {r['points']:+6.1f}; leg {leg}, reach {100 * r['reach']:+.1f}%")
+
+
+if __name__ == "__main__":
+    main()
