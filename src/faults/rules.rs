@@ -588,8 +588,8 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
 
 /// Whether the video shows at least the still start a lift needs (`min_hold_ms`) before the
 /// bar leaves the floor. A jerk is slack not pulled out before the pull; in a clip that opens
-/// a few frames before lift-off (several real side clips open 67-300 ms before it) that part was never
-/// filmed, and the bar's speed-up alone cannot tell a yank from a quick, tight break.
+/// a few frames before lift-off (several real side clips open 67-300 ms before it) that part
+/// was never filmed, and the bar's speed-up alone cannot tell a yank from a quick, tight break.
 fn start_filmed(ctx: &RepContext, min_hold_ms: f64) -> bool {
     1000.0 * ctx.liftoff_frame as f64 / ctx.fps >= min_hold_ms
 }
