@@ -14,23 +14,11 @@ against the renderer's: the straight leg (median over frames whose knee reads st
 165 degrees of hip-to-ankle / sin(angle / 2), against thigh + shin) and the setup reach (hip to
 ankle). -v lists every rep over 4 degrees. Standard library only.
 """
-import glob
-import json
 import math
-import os
 import statistics
 import sys
 
-
-def dist(p, q):
-    return math.hypot(p[0] - q[0], p[1] - q[1])
-
-
-def angle(b):
-    h, k, a = b["hip"], b["knee"], b["ankle"]
-    v1, v2 = (h[0] - k[0], h[1] - k[1]), (a[0] - k[0], a[1] - k[1])
-    c = (v1[0] * v2[0] + v1[1] * v2[1]) / math.hypot(*v1) / math.hypot(*v2)
-    return math.degrees(math.acos(max(-1.0, min(1.0, c))))
+from render_pairs import dirs_and_verbose, dist, knee_angle as angle, nearest_true_rep, truth_and_results
 
 
 def corr(a, b):
@@ -40,17 +28,9 @@ def corr(a, b):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "-v"]
-    if len(args) != 2:
-        sys.exit(__doc__)
-    truth_dir, out = args
+    truth_dir, out, verbose = dirs_and_verbose(__doc__)
     rows = []
-    for path in sorted(glob.glob(os.path.join(truth_dir, "*.truth.json"))):
-        name = os.path.basename(path)[: -len(".truth.json")]
-        result = os.path.join(out, name + ".json")
-        if not os.path.exists(result):
-            continue
-        truth, ours = json.load(open(path)), json.load(open(result))
+    for name, truth, ours in truth_and_results(truth_dir, out):
         true_frames = {f["i"]: f["body"] for f in truth["frames"]}
         frames = {f["i"]: f["body"] for f in ours["frames"] if f.get("body")}
         legs, true_legs = [], []
@@ -63,10 +43,8 @@ def main():
         leg_error = statistics.median(legs) / statistics.median(true_legs) - 1 if legs else None
         for rep in ours["reps"]:
             setup, read = rep.get("setup_frame"), rep["setup"]["knee_angle_deg"]
-            if setup is None or read is None or rep.get("liftoff_frame") is None:
-                continue
-            true_rep = min(truth["render"]["reps"], key=lambda r: abs(r["liftoff_frame"] - rep["liftoff_frame"]))
-            if true_rep["setup_knee_angle_deg"] is None:
+            true_rep = nearest_true_rep(truth, rep)
+            if setup is None or read is None or true_rep is None or true_rep["setup_knee_angle_deg"] is None:
                 continue
             at_ours = angle(true_frames[setup])
             b, t = frames[setup], true_frames[setup]
@@ -91,7 +69,7 @@ def main():
     errors = [r["points"] for r in with_leg]
     print(f"correlation of the points' error with reach - leg: "
           f"{corr(errors, [r['reach'] - r['leg'] for r in with_leg]):.2f}")
-    if "-v" in sys.argv:
+    if verbose:
         for r in rows:
             if abs(r["error"]) > 4:
                 leg = f"{100 * r['leg']:+.1f}%" if r["leg"] is not None else "-"

@@ -17,16 +17,13 @@ angle and the hip's offset from the rendered hip joint. The reach alone, without
 toward the knee point above 110 degrees, so the straight-legged hips_too_high setups read far
 off for every variant. Standard library only.
 """
-import glob
 import json
 import math
 import os
 import statistics
 import sys
 
-
-def dist(p, q):
-    return math.hypot(p[0] - q[0], p[1] - q[1])
+from render_pairs import dist, knee_angle, nearest_true_rep, truth_and_results
 
 
 def hips(points):
@@ -41,13 +38,6 @@ def hips(points):
     }
 
 
-def knee_angle(body):
-    h, k, a = body["hip"], body["knee"], body["ankle"]
-    v1, v2 = (h[0] - k[0], h[1] - k[1]), (a[0] - k[0], a[1] - k[1])
-    c = (v1[0] * v2[0] + v1[1] * v2[1]) / math.hypot(*v1) / math.hypot(*v2)
-    return math.degrees(math.acos(max(-1.0, min(1.0, c))))
-
-
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -55,12 +45,10 @@ def main():
     variants = ["blend", "mean", "lower", "left", "right", "final"]
     errors = {v: [] for v in variants}
     offsets = {v: [] for v in variants}
-    for path in sorted(glob.glob(os.path.join(truth_dir, "*.truth.json"))):
-        name = os.path.basename(path)[: -len(".truth.json")]
-        result, raw = os.path.join(out, name + ".json"), os.path.join(raw_dir, name + ".jsonl")
-        if not (os.path.exists(result) and os.path.exists(raw)):
+    for name, truth, ours in truth_and_results(truth_dir, out):
+        raw = os.path.join(raw_dir, name + ".jsonl")
+        if not os.path.exists(raw):
             continue
-        truth, ours = json.load(open(path)), json.load(open(result))
         raw_points = {}
         for line in open(raw):
             row = json.loads(line)
@@ -81,10 +69,9 @@ def main():
                 continue
             leg = statistics.median(legs)
             for rep in ours["reps"]:
-                setup = rep.get("setup_frame")
-                if setup is None or rep.get("liftoff_frame") is None:
+                setup, true_rep = rep.get("setup_frame"), nearest_true_rep(truth, rep)
+                if setup is None or true_rep is None:
                     continue
-                true_rep = min(truth["render"]["reps"], key=lambda r: abs(r["liftoff_frame"] - rep["liftoff_frame"]))
                 near = [i for i in range(setup - 2, setup + 3) if i in frames]
                 reach = statistics.median(dist(hip(i), frames[i]["body"]["ankle"]) for i in near)
                 angle = 2 * math.degrees(math.asin(min(1.0, reach / leg)))

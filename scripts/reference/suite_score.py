@@ -12,10 +12,10 @@ positive. Prints per-fault TP / FP / FN and F1, the rep-count mismatches and eve
 false positive. Standard library only.
 """
 import glob
-import json
 import os
-import re
 import sys
+
+from render_pairs import truth_and_results
 
 FAULTS = ["bar_drift", "hips_rise_early", "hips_too_high", "hips_too_low", "jerked_liftoff",
           "lumbar_hyperextension", "lumbar_rounding"]
@@ -27,16 +27,8 @@ def main():
     cache, out = sys.argv[1:]
     counts = {f: [0, 0, 0] for f in FAULTS}
     notes, renders = [], 0
-    paths = sorted(glob.glob(os.path.join(cache, "suite*.truth.json")),
-                   key=lambda p: int(re.search(r"suite(\d+)", p).group(1)))
-    for path in paths:
-        name = os.path.basename(path)[: -len(".truth.json")]
-        result = os.path.join(out, name + ".json")
-        if not os.path.exists(result):
-            notes.append(f"{name}: no result")
-            continue
+    for name, truth, ours in truth_and_results(cache, out, "suite*.truth.json"):
         renders += 1
-        truth, ours = json.load(open(path)), json.load(open(result))
         if len(ours["reps"]) != len(truth["reps"]):
             notes.append(f"{name}: {len(ours['reps'])} reps against {len(truth['reps'])}")
         for k, t in enumerate(truth["reps"]):
@@ -54,7 +46,8 @@ def main():
                 elif f in truly:
                     counts[f][2] += 1
                     notes.append(f"{name} rep {k + 1}: missed {f}")
-    print(f"{renders} renders")
+    missing = len(glob.glob(os.path.join(cache, "suite*.truth.json"))) - renders
+    print(f"{renders} renders" + (f" ({missing} without a result in {out})" if missing else ""))
     print(f"{'fault':24} {'TP':>4} {'FP':>4} {'FN':>4} {'F1':>7}")
     for f, (tp, fp, fn) in counts.items():
         denom = 2 * tp + fp + fn
