@@ -383,7 +383,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     let meta = &tracks.meta;
     let fps = meta.fps;
     let mut notes = Vec::new();
-    let calibration = calibrate(&tracks.bar, options);
+    let mut calibration = calibrate(&tracks.bar, options);
     let cm = calibration.cm_per_px;
     // Measurements use positions in the first frame's coordinates, so camera shake and drift
     // do not count as bar or body motion; the per-frame output stays as recorded.
@@ -433,6 +433,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     if let Some(n) = stature.and_then(|s| scale_note(s, options.plate_cm)) {
         notes.push(n);
     }
+    calibration.trusted = stature.map(|s| TRUSTED_STATURE_CM.contains(&s));
     let to_lifter = Frame2Lifter {
         cm_per_px: cm,
         forward: facing.map_or(1.0, Facing::sign),
@@ -450,7 +451,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             standing_lean_deg: standing_lean(&kin, split.reps.first()),
             neutral_read_before_moving: reference.neutral_read_before_moving,
             body: &body_points,
-            cm_trusted: stature.is_none_or(|s| TRUSTED_STATURE_CM.contains(&s)),
+            cm_trusted: calibration.trusted != Some(false),
         };
         label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
         note_filmed_set_up(&kin, &reps, &mut notes);
@@ -868,6 +869,7 @@ fn calibrate(bar: &BarTrack, options: &AnalyzeOptions) -> Calibration {
         plate_diameter_cm: options.plate_cm,
         plate_diameter_px: Some(bar.plate_diameter_px),
         plate_aspect: Some(bar.plate_aspect),
+        trusted: None,
     }
 }
 

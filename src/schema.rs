@@ -161,6 +161,11 @@ pub struct Calibration {
     /// Plate minor/major axis ratio: 1 when the camera is square to the bar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plate_aspect: Option<f64>,
+    /// Whether the scale passed the body check: false when, on the plate's scale, the lifter
+    /// would be an impossible height (the plate misread, or not the size assumed), and every
+    /// centimetre is off by half or more; absent when no body was tracked to check it against.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trusted: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

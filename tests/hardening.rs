@@ -515,6 +515,7 @@ fn plates_of_the_wrong_size_break_the_scale_and_withhold_distance_labels() {
     line("22 cm plates taken as 45 cm", &r);
     let notes = r["summary"]["notes"].to_string();
     assert!(notes.contains("The scale is broken"), "{notes}");
+    assert_eq!(r["calibration"]["trusted"], false, "{}", r["calibration"]);
     let distance_labels: Vec<&Value> = reps(&r)
         .iter()
         .flat_map(|rep| rep["faults"].as_array().unwrap())
@@ -529,6 +530,7 @@ fn plates_of_the_wrong_size_break_the_scale_and_withhold_distance_labels() {
     let r = analysis(&told, &video, &["--plate-cm", "22"]);
     line("22 cm plates, --plate-cm 22", &r);
     assert!(!r["summary"]["notes"].to_string().contains("The scale is broken"), "{}", r["summary"]["notes"]);
+    assert_eq!(r["calibration"]["trusted"], true, "{}", r["calibration"]);
     let drift_reps: Vec<u64> = reps(&r)
         .iter()
         .filter(|rep| {

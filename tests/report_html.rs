@@ -50,6 +50,21 @@ fn report_folder_has_every_file_and_the_page_has_every_part() {
     assert!(table.contains("Max drift"));
 }
 
+/// A scale that fails the body check (the lifter an impossible height on the plate's scale)
+/// makes every centimetre wrong: the report's confidence says so rather than "high".
+#[test]
+fn a_scale_that_failed_the_body_check_gives_low_confidence_and_says_why() {
+    let mut a = fixture();
+    a.calibration.trusted = Some(false);
+    let dir = out_dir("report_html_broken_scale");
+    let files = write_report(&a, &dir, None).unwrap();
+    let h = std::fs::read_to_string(&files.html).unwrap();
+    let card = &h[h.find("id=\"confidence\"").unwrap()..];
+    let card = &card[..card.find("</div>").unwrap()];
+    assert!(card.contains(">low<"), "{card}");
+    assert!(card.contains("impossible height: cm values are not trustworthy"), "{card}");
+}
+
 #[test]
 fn bar_only_report_says_what_was_not_judged() {
     let a = bar_only(fixture());

@@ -375,6 +375,10 @@ pub fn confidence(a: &Analysis) -> Confidence {
         }
         CalibrationSource::Plate => {}
     }
+    if a.calibration.trusted == Some(false) {
+        level = level.min(1);
+        reasons.push("the plate's scale makes the lifter an impossible height: cm values are not trustworthy".into());
+    }
     if let Some(aspect) = a.calibration.plate_aspect {
         if aspect < 0.9 {
             level = level.min(2);

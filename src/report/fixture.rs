@@ -161,6 +161,7 @@ pub fn analysis_from_truth(truth: &Truth, video_path: &str) -> Analysis {
             plate_diameter_cm: truth.plate_diameter_cm,
             plate_diameter_px: Some(truth.plate_diameter_cm / cm),
             plate_aspect: Some(1.0),
+            trusted: Some(true),
         },
         facing: Some(truth.facing),
         near_side: None,
