@@ -382,6 +382,29 @@ fn rep_metrics_and_faults_are_queryable_and_nulls_stay_null() {
     assert_eq!(drift.values[1].verdict, Verdict::NotMeasured);
 }
 
+/// A month filmed with the plate misread (the result calls its scale broken) must not show up
+/// as a bar-drift regression: its centimetres and speeds stay out of the comparison, its
+/// angles and timings stay in, and the stored result keeps everything.
+#[test]
+fn a_session_under_a_broken_scale_gives_no_centimetres_to_compare() {
+    let (_dir, path) = temp_db();
+    let mut h = History::open(&path).unwrap();
+    save(&mut h, "Anna", "2025-01-06", Some(100.0), &analysis("jan", &set_of(3, &RepSpec::clean(), 9.0)));
+    let mut misread = analysis("feb", &set_of(3, &RepSpec { drift_cm: Some(9.0), ..RepSpec::clean() }, 9.0));
+    misread.calibration.trusted = Some(false);
+    save(&mut h, "Anna", "2025-02-06", Some(100.0), &misread);
+    let c = compare(&h, "Anna", Baseline::First, Window::All);
+    let drift = row(&c, "bar_drift_cm");
+    assert_eq!(drift.values[1].value, None, "centimetres from a broken scale are not compared");
+    assert_eq!(drift.values[1].verdict, Verdict::NotMeasured);
+    assert!(row(&c, "setup_hip_height").values[1].value.is_some(), "ratios do not need the scale");
+    drop(h);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let stored: String =
+        conn.query_row("SELECT result_json FROM sessions WHERE date = '2025-02-06'", [], |r| r.get(0)).unwrap();
+    assert!(stored.contains("\"bar_drift_max_cm\":9.0"), "the stored result keeps the numbers");
+}
+
 #[test]
 fn export_then_import_reproduces_the_comparison() {
     let (_dir, path) = temp_db();

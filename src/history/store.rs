@@ -440,6 +440,10 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
         if !r.judged() {
             continue;
         }
+        // Under a scale the result calls broken every centimetre is off by half or more: the
+        // row leaves those out, so no trend or regression rests on them (the stored result
+        // keeps them, with its note).
+        let scaled = |v: Option<f64>| opt(v).filter(|_| a.calibration.trusted != Some(false));
         let drift_at = r.bar_drift_max_at.map(|d| match d {
             DriftAt::BelowKnee => "below_knee",
             DriftAt::AboveKnee => "above_knee",
@@ -450,17 +454,17 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
                 rep,
                 finite(r.liftoff_s),
                 finite(r.lockout_s),
-                finite(r.rom_cm),
-                finite(r.mean_velocity_m_s),
-                finite(r.peak_velocity_m_s),
+                scaled(Some(r.rom_cm)),
+                scaled(Some(r.mean_velocity_m_s)),
+                scaled(Some(r.peak_velocity_m_s)),
                 finite(r.time_to_lockout_s),
                 finite(r.velocity_loss_pct),
-                opt(r.bar_start_offset_cm),
-                opt(r.bar_drift_max_cm),
+                scaled(r.bar_start_offset_cm),
+                scaled(r.bar_drift_max_cm),
                 drift_at,
-                opt(r.bar_drift_from_start_cm),
+                scaled(r.bar_drift_from_start_cm),
                 opt(r.hip_rise_before_bar_ms),
-                opt(r.hip_rise_before_bar_cm),
+                scaled(r.hip_rise_before_bar_cm),
                 opt(r.hip_to_shoulder_rise_ratio),
                 opt(r.setup.hip_height_ratio),
                 opt(r.setup.knee_angle_deg),
