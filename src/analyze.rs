@@ -451,7 +451,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             standing_lean_deg: standing_lean(&kin, split.reps.first()),
             neutral_read_before_moving: reference.neutral_read_before_moving,
             body: &body_points,
-            cm_trusted: calibration.trusted != Some(false),
+            cm_trusted: calibration.cm_trusted(),
         };
         label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
         note_filmed_set_up(&kin, &reps, &mut notes);

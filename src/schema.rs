@@ -168,6 +168,14 @@ pub struct Calibration {
     pub trusted: Option<bool>,
 }
 
+impl Calibration {
+    /// Whether centimetres (and speeds) from this scale may be used: yes unless the body check
+    /// failed. Unchecked (no body) counts as usable, since the plate was still measured.
+    pub fn cm_trusted(&self) -> bool {
+        self.trusted != Some(false)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ViewKind {
@@ -355,6 +363,18 @@ pub struct FixItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Results written before the body check was recorded have no `trusted`; their scale
+    /// stays usable, as it was when they were made. Only a failed check withholds centimetres.
+    #[test]
+    fn only_a_failed_body_check_withholds_centimetres() {
+        let old: Calibration =
+            serde_json::from_str(r#"{"cm_per_px": 0.3, "source": "plate", "plate_diameter_cm": 45.0}"#).unwrap();
+        assert_eq!(old.trusted, None);
+        assert!(old.cm_trusted());
+        assert!(Calibration { trusted: Some(true), ..old.clone() }.cm_trusted());
+        assert!(!Calibration { trusted: Some(false), ..old }.cm_trusted());
+    }
 
     /// A rep as a result written before `setup_frame` was recorded (and one after).
     fn rep_json(setup_frame: Option<usize>) -> Rep {

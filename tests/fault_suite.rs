@@ -81,7 +81,7 @@ fn score_seed(seed: u64, dir: &std::path::Path) -> Scored {
     }
     let mut counts: BTreeMap<&'static str, Counts> = FAULT_IDS.iter().map(|id| (*id, Counts::default())).collect();
     let mut log = format!("seed {seed:3} {:<48}", describe(&spec));
-    let scale_trusted = analysis.calibration.trusted != Some(false);
+    let scale_trusted = analysis.calibration.cm_trusted();
     let (mut drift_errors, mut untrusted_reps) = (Vec::new(), 0);
     if analysis.reps.len() != truth.reps.len() {
         log += &format!(" REP COUNT {} vs truth {}", analysis.reps.len(), truth.reps.len());

@@ -429,6 +429,10 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
         )
         .map_err(&sql)?;
     let mut seen = std::collections::HashSet::new();
+    // Under a scale the result calls broken every centimetre is off by half or more: the rows
+    // leave those out, so no trend or regression rests on them (the stored result keeps them,
+    // with its note).
+    let scaled = |v: Option<f64>| opt(v).filter(|_| a.calibration.cm_trusted());
     for r in &a.reps {
         let rep = r.index as i64;
         if !seen.insert(rep) {
@@ -440,10 +444,6 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
         if !r.judged() {
             continue;
         }
-        // Under a scale the result calls broken every centimetre is off by half or more: the
-        // row leaves those out, so no trend or regression rests on them (the stored result
-        // keeps them, with its note).
-        let scaled = |v: Option<f64>| opt(v).filter(|_| a.calibration.trusted != Some(false));
         let drift_at = r.bar_drift_max_at.map(|d| match d {
             DriftAt::BelowKnee => "below_knee",
             DriftAt::AboveKnee => "above_knee",

@@ -375,7 +375,7 @@ pub fn confidence(a: &Analysis) -> Confidence {
         }
         CalibrationSource::Plate => {}
     }
-    if a.calibration.trusted == Some(false) {
+    if !a.calibration.cm_trusted() {
         level = level.min(1);
         reasons.push("the plate's scale makes the lifter an impossible height: cm values are not trustworthy".into());
     }
