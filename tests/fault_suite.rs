@@ -6,7 +6,8 @@
 //! itself calls broken are counted and printed, not scored.
 //!
 //! CI runs a short subset (rep counts and drift asserted, table printed); the full suite,
-//! which also asserts the F1 target, is
+//! which also asserts the F1 target, no `likely` label on a clean rep and no miss outside
+//! `KNOWN_MISSES`, is
 //! `FORMCHECK_SUITE=60 cargo test --release --test fault_suite -- --nocapture`
 //! (see docs/accuracy.md for the last full run).
 //!
@@ -25,6 +26,14 @@ use std::collections::BTreeMap;
 /// wood floor, where the plate detector once grew the plate into the floor's texture (a 399 px
 /// "rim" round a 127 px plate, no reps): it keeps `track::bar::detect::stands_out` honest.
 const CI_SEEDS: [u64; 5] = [1, 2, 3, 4, 56];
+
+/// Faults rendered above their threshold that the default (full) model does not label
+/// `likely`, each with why; the full suite fails on any miss not listed here.
+/// - seed 30 rep 1: the render opens on the lifter already set up, so the setup is read in the
+///   person detector's tight first crop (shoulder-to-hip 47 cm against 54: the neutral the
+///   chord is measured from is short), and the full model's back outline bulges 5.0% where
+///   the heavy model's bulges 10.5% (`--model heavy` labels it; docs/accuracy.md).
+const KNOWN_MISSES: [&str; 1] = ["seed 30 rep 1 lumbar_rounding"];
 
 #[derive(Default, Debug, Clone, Copy)]
 struct Counts {
@@ -62,6 +71,8 @@ struct Scored {
     drift_errors: Vec<f64>,
     /// Matched reps whose result calls its own scale broken.
     untrusted_reps: usize,
+    /// "seed S rep R fault" for each rendered fault not labelled `likely`.
+    misses: Vec<String>,
 }
 
 /// The renderer's own measurement `key` of the true rep lifted off at `liftoff`.
@@ -82,7 +93,7 @@ fn score_seed(seed: u64, dir: &std::path::Path) -> Scored {
     let mut counts: BTreeMap<&'static str, Counts> = FAULT_IDS.iter().map(|id| (*id, Counts::default())).collect();
     let mut log = format!("seed {seed:3} {:<48}", describe(&spec));
     let scale_trusted = analysis.calibration.cm_trusted();
-    let (mut drift_errors, mut untrusted_reps) = (Vec::new(), 0);
+    let (mut drift_errors, mut untrusted_reps, mut misses) = (Vec::new(), 0, Vec::new());
     if analysis.reps.len() != truth.reps.len() {
         log += &format!(" REP COUNT {} vs truth {}", analysis.reps.len(), truth.reps.len());
     }
@@ -121,6 +132,7 @@ fn score_seed(seed: u64, dir: &std::path::Path) -> Scored {
                 (true, false) => {
                     c.fn_ += 1;
                     log += &format!(" | rep {} MISSED {id}", k + 1);
+                    misses.push(format!("seed {seed} rep {} {id}", k + 1));
                 }
                 _ => {}
             }
@@ -129,7 +141,7 @@ fn score_seed(seed: u64, dir: &std::path::Path) -> Scored {
     if !scale_trusted {
         log += " | scale called broken by the result: drift not scored";
     }
-    Scored { counts, log, drift_errors, untrusted_reps }
+    Scored { counts, log, drift_errors, untrusted_reps, misses }
 }
 
 /// The render of `spec` in `dir`: reused when `dir` holds one made from the same spec.
@@ -211,8 +223,14 @@ fn fault_suite_labels_injected_faults_with_f1_of_at_least_0_95() {
     // The F1 target is asserted on the full suite (FORMCHECK_SUITE=N; docs/accuracy.md has the
     // last full run). A handful of renders holds too few labels per fault for an F1, so the CI
     // subset checks that the pipeline runs and splits reps on every render and prints the table.
+    let false_likely: Vec<&String> = results.iter().map(|r| &r.log).filter(|l| l.contains(" FP ")).collect();
+    let new_misses: Vec<&String> =
+        results.iter().flat_map(|r| &r.misses).filter(|m| !KNOWN_MISSES.contains(&m.as_str())).collect();
+    println!("{} false likely labels; misses not in KNOWN_MISSES: {new_misses:?}", false_likely.len());
     if std::env::var_os("FORMCHECK_SUITE").is_some() {
         assert!(failing.is_empty(), "per-fault F1 below 0.95: {failing:?}");
+        assert!(false_likely.is_empty(), "clean reps labelled likely:\n{false_likely:#?}");
+        assert!(new_misses.is_empty(), "rendered faults not labelled likely: {new_misses:?}");
     } else if !failing.is_empty() {
         println!("below the 0.95 target on this subset: {failing:?}");
     }

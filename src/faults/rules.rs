@@ -2,7 +2,7 @@
 //! number it rests on, the threshold it crossed, when, a sentence a lifter can read, the
 //! coaching cue, and a confidence that says how much the video allows.
 
-use super::thresholds::{Rounding, Thresholds};
+use super::thresholds::{HipsRise, Rounding, Thresholds};
 use crate::metrics::body::BodyRepMetrics;
 use crate::schema::{DriftAt, Fault, MidfootSource, Severity};
 
@@ -476,7 +476,10 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
     let mut best: Option<(f64, Severity, f64, f64, f64, &str)> = None; // (score, sev, value, likely, watch, unit)
     let mut consider = |value: Option<f64>, watch: f64, likely: f64, unit: &'static str| {
         let Some(v) = value else { return };
-        let Some(sev) = grade(v, watch, likely) else { return };
+        let Some(mut sev) = grade(v, watch, likely) else { return };
+        if unit == "ms" && crept_too_little(m, ctx, th) {
+            sev = Severity::Watch;
+        }
         let score = v / likely + if sev == Severity::Likely { 10.0 } else { 0.0 };
         if best.is_none_or(|b| score > b.0) {
             best = Some((score, sev, v, likely, watch, unit));
@@ -494,6 +497,10 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
         "ratio" => format!(
             "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders (limit {likely:.1}x): the hips shoot up, the back takes the load and the bar swings forward.",
             ctx.index
+        ),
+        "ms" if crept_too_little(m, ctx, th) => format!(
+            "Rep {}: your hips crept up {cm:.1} cm over {ms:.0} ms before the bar left the floor: under {:.0} cm is a slow creep, not the hips shooting up, but they moved before the bar did.",
+            ctx.index, th.watch_cm
         ),
         _ => {
             // Without a trusted scale a centimetre figure would be a guess; say only what the
@@ -519,6 +526,15 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
         base_confidence: 0.8,
         evidence,
     })
+}
+
+/// The rise's clock starts at half a centimetre, well inside the body points' noise (the
+/// network's hip sits 2-4 cm from the joint and can creep while a lifter holds still). Time
+/// alone therefore proves a real hip rise only when the hips also moved by the watch
+/// distance; a long, tiny creep is worth watching, not a `likely` "hips shoot up". Without a
+/// trusted scale the distance cannot be checked and the clock stands alone.
+fn crept_too_little(m: &BodyRepMetrics, ctx: &RepContext, th: &HipsRise) -> bool {
+    ctx.cm_trusted && m.hip_rise_before_bar_cm.is_some_and(|cm| cm < th.watch_cm)
 }
 
 fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
@@ -899,6 +915,24 @@ mod tests {
         let evidence = &label(&m, &broken, &t)[0].evidence;
         assert!(evidence.contains("300 ms"), "{evidence}");
         assert!(!evidence.contains("cm"), "an untrusted scale must not be quoted in cm: {evidence}");
+    }
+
+    #[test]
+    fn a_long_tiny_hip_creep_is_watched_not_called_likely() {
+        let t = Thresholds::default();
+        let mut m = clean();
+        m.hip_rise_before_bar_ms = Some(433.0);
+        m.hip_rise_before_bar_cm = Some(2.3);
+        let crept = label(&m, &ctx(), &t);
+        assert_eq!((crept[0].id.as_str(), crept[0].severity), ("hips_rise_early", Severity::Watch));
+        assert!(crept[0].evidence.contains("crept up 2.3 cm over 433 ms"), "{}", crept[0].evidence);
+        // From the watch distance on, the clock counts again.
+        m.hip_rise_before_bar_cm = Some(t.hips_rise_early.watch_cm);
+        assert_eq!(label(&m, &ctx(), &t)[0].severity, Severity::Likely);
+        // Without a trusted scale the distance is unknown and the clock stands alone.
+        m.hip_rise_before_bar_cm = Some(2.3);
+        let broken = RepContext { cm_trusted: false, ..ctx() };
+        assert_eq!(label(&m, &broken, &t)[0].severity, Severity::Likely);
     }
 
     #[test]

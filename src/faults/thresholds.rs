@@ -68,6 +68,8 @@ pub struct HipsLow {
 }
 
 /// Hips rising before the bar (cm, ms) or faster than the shoulders to knee height (ratio).
+/// Under a trusted scale, time alone reaches `likely` only once the hips also rose `watch_cm`
+/// (`rules::crept_too_little`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct HipsRise {
