@@ -473,11 +473,12 @@ fn worst(a: Option<Graded>, b: Option<Graded>) -> Option<Graded> {
 
 fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding> {
     let th = &t.hips_rise_early;
+    let crept = crept_too_little(m, ctx, th);
     let mut best: Option<(f64, Severity, f64, f64, f64, &str)> = None; // (score, sev, value, likely, watch, unit)
     let mut consider = |value: Option<f64>, watch: f64, likely: f64, unit: &'static str| {
         let Some(v) = value else { return };
         let Some(mut sev) = grade(v, watch, likely) else { return };
-        if unit == "ms" && crept_too_little(m, ctx, th) {
+        if unit == "ms" && crept {
             sev = Severity::Watch;
         }
         let score = v / likely + if sev == Severity::Likely { 10.0 } else { 0.0 };
@@ -498,7 +499,7 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
             "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders (limit {likely:.1}x): the hips shoot up, the back takes the load and the bar swings forward.",
             ctx.index
         ),
-        "ms" if crept_too_little(m, ctx, th) => format!(
+        "ms" if crept => format!(
             "Rep {}: your hips crept up {cm:.1} cm over {ms:.0} ms before the bar left the floor: under {:.0} cm is a slow creep, not the hips shooting up, but they moved before the bar did.",
             ctx.index, th.watch_cm
         ),
