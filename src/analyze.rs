@@ -383,7 +383,11 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     let meta = &tracks.meta;
     let fps = meta.fps;
     let mut notes = Vec::new();
+    let mut view = view_verdict(tracks);
     let mut calibration = calibrate(&tracks.bar, options);
+    if view.kind == ViewKind::Side {
+        notes.extend(take_partly_seen_rim(tracks, options, &mut calibration));
+    }
     let cm = calibration.cm_per_px;
     // Measurements use positions in the first frame's coordinates, so camera shake and drift
     // do not count as bar or body motion; the per-frame output stays as recorded.
@@ -399,7 +403,6 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     }
     note_aspect(&calibration, &mut notes);
 
-    let mut view = view_verdict(tracks);
     let facing = tracks.body.as_ref().and_then(|b| b.facing);
     let body_points: Vec<Option<Body>> = match &tracks.body {
         Some(b) => b.points.clone(),
@@ -862,6 +865,36 @@ fn note_unbelievable_drift(reps: &[Rep], metrics: &[BodyRepMetrics], notes: &mut
     }
 }
 
+/// When the followed rim makes the lifter far too tall, the plate was read by an inner ring
+/// (its edge hidden against a dark floor and behind the shins); the partly seen rim outside it
+/// (`BarTrack::partly_seen_diameter_px`) replaces it when that puts the lifter's height in the
+/// plausible range (`partly_seen_rim_fits_better`); `build_analysis` asks only on a side view,
+/// where the followed plate faces the camera. The lifter's height is the independent check that decides between the two
+/// rims; a wrong rim that fits neither stays as it was, untrusted. Returns the note to show.
+fn take_partly_seen_rim(tracks: &Tracks, options: &AnalyzeOptions, calibration: &mut Calibration) -> Option<String> {
+    let followed = stature_cm(tracks, calibration.cm_per_px)?;
+    let wider = tracks.bar.partly_seen_diameter_px?;
+    let cm_per_px = options.plate_cm / wider;
+    let stature = stature_cm(tracks, cm_per_px)?;
+    if !partly_seen_rim_fits_better(followed, stature) {
+        return None;
+    }
+    let ring = tracks.bar.plate_diameter_px;
+    calibration.cm_per_px = cm_per_px;
+    calibration.plate_diameter_px = Some(wider);
+    Some(format!(
+        "The plate's edge was only partly visible: the ring first taken for it ({ring:.0} px across) would make you about {followed:.0} cm tall, so the scale comes from the edge outside it ({wider:.0} px, about {stature:.0} cm tall). A plate that stands out from the floor all round gives a surer scale."
+    ))
+}
+
+/// Whether the lifter's heights on the two rims' scales say the partly seen one is the plate:
+/// only when the followed one is broken (too tall to trust) and the partly seen one makes an
+/// adult's height. Merely trusted is not enough: on bichraix_good018 the followed "plate" is a
+/// curve at the shins, and the rim outside it read the lifter 224 cm tall.
+fn partly_seen_rim_fits_better(followed_stature_cm: f64, partly_seen_stature_cm: f64) -> bool {
+    followed_stature_cm > *TRUSTED_STATURE_CM.end() && PLAUSIBLE_STATURE_CM.contains(&partly_seen_stature_cm)
+}
+
 fn calibrate(bar: &BarTrack, options: &AnalyzeOptions) -> Calibration {
     Calibration {
         cm_per_px: options.plate_cm / bar.plate_diameter_px,
@@ -907,6 +940,20 @@ pub fn output_stem(out_dir: &Path, video: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_partly_seen_rim_replaces_only_a_broken_scale() {
+        // Fault-suite seed 18: the painted ring made the lifter 285 cm, the edge 176 cm.
+        assert!(partly_seen_rim_fits_better(285.0, 176.0));
+        // A followed rim that gives a trusted height is kept, however the other one reads.
+        assert!(!partly_seen_rim_fits_better(180.0, 120.0));
+        assert!(!partly_seen_rim_fits_better(100.0, 180.0));
+        // Both broken: nothing to choose, the scale stays untrusted.
+        assert!(!partly_seen_rim_fits_better(400.0, 280.0));
+        // A partly seen rim that is merely trusted, not an adult's height (bichraix_good018,
+        // whose followed circle is at the shins): the broken scale stays, and says so.
+        assert!(!partly_seen_rim_fits_better(266.0, 224.0));
+    }
 
     #[test]
     fn a_lifter_read_short_is_told_it_is_the_near_plates_perspective() {

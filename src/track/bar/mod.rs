@@ -45,6 +45,11 @@ pub struct BarTrack {
     /// Vertical travel of the chosen plate in diameters (a barbell moves, a wall plate not).
     pub travel_diameters: f64,
     pub candidates_followed: usize,
+    /// The plate's diameter if its edge is the partly seen rim outside the followed one
+    /// (`detect::partly_seen_rim`, median over the frames checked); `None` when none was found
+    /// on enough of them. A second opinion for when the followed size makes the lifter
+    /// implausibly tall.
+    pub partly_seen_diameter_px: Option<f64>,
 }
 
 struct Hypothesis {
@@ -53,6 +58,8 @@ struct Hypothesis {
     min_y: f64,
     max_y: f64,
     diameter: f64,
+    /// `partly_seen_rim` diameters, one per frame checked (every `PARTLY_SEEN_EVERY`).
+    partly_seen: Vec<Option<f64>>,
 }
 
 impl Hypothesis {
@@ -65,6 +72,7 @@ impl Hypothesis {
             min_y: fit.ellipse.cy,
             max_y: fit.ellipse.cy,
             diameter: 2.0 * fit.ellipse.major(),
+            partly_seen: Vec::new(),
         })
     }
 
@@ -93,11 +101,28 @@ impl Hypothesis {
                 self.min_y = self.min_y.min(o.ellipse.cy);
                 self.max_y = self.max_y.max(o.ellipse.cy);
             }
+            if o.size_measured && self.obs.len() % PARTLY_SEEN_EVERY == 0 {
+                let fit = RimFit { ellipse: o.ellipse, support: o.conf, in_frame: 1.0, contrast: 0.0, rms_px: 0.0 };
+                self.partly_seen.push(detect::partly_seen_rim(view, fit).map(|r| 2.0 * r.ellipse.major()));
+            }
         }
         self.obs.push(obs);
         Ok(())
     }
+
+    /// The median partly seen diameter when at least half the frames checked (and
+    /// `MIN_PARTLY_SEEN_CHECKS`) found one.
+    fn partly_seen_diameter(&self) -> Option<f64> {
+        let mut found: Vec<f64> = self.partly_seen.iter().flatten().copied().collect();
+        let enough = found.len() >= MIN_PARTLY_SEEN_CHECKS && 2 * found.len() >= self.partly_seen.len();
+        enough.then(|| crate::signal::median(&mut found)).flatten()
+    }
 }
+
+/// How often (frames) a followed plate is searched for a partly seen rim outside it.
+const PARTLY_SEEN_EVERY: usize = 10;
+/// A partly seen rim must be found on at least this many checks to count.
+const MIN_PARTLY_SEEN_CHECKS: usize = 3;
 
 /// Streams frames in, one grey frame at a time.
 pub struct BarTracker {
@@ -275,12 +300,20 @@ impl BarTracker {
                 frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
             })?;
         let travel_diameters = best.travel();
+        let partly_seen_diameter_px = best.partly_seen_diameter();
         let mut obs = best.obs;
         obs.resize(frames, None);
         drop_stretches_away_from_hands(&mut obs, hands);
         bridge_gaps(&mut obs, (BRIDGE_SECONDS * self.fps).round().max(2.0) as usize, BRIDGE_MAX_SPEED / self.fps);
         let (plate_diameter_px, plate_aspect) = plate_size(&obs);
-        Ok(BarTrack { obs, plate_diameter_px, plate_aspect, travel_diameters, candidates_followed })
+        Ok(BarTrack {
+            obs,
+            plate_diameter_px,
+            plate_aspect,
+            travel_diameters,
+            candidates_followed,
+            partly_seen_diameter_px,
+        })
     }
 }
 
