@@ -91,53 +91,52 @@ fn hough_circles(gray: &Mat) -> Result<Vec<Ellipse>> {
 /// same texture supports a "rim" at nearly every scale, so a rim must also stand out from
 /// what the search finds just outside it (`stands_out`).
 pub fn outermost_rim(view: &ImageView, fit: RimFit) -> RimFit {
-    widest_rim(view, fit, |rim| rim.support >= WELL_SEEN_SUPPORT)
+    widest_rim(view, &fit.ellipse, |rim| rim.support >= WELL_SEEN_SUPPORT).unwrap_or(fit)
 }
 
-/// The plate's rim outside `fit` when the shins, hands and floor hide close to half of it:
+/// The plate's rim outside `inner` when the shins, hands and floor hide close to half of it:
 /// seen along at least `MIN_PLATE_SUPPORT` of the rays with a strong edge
 /// (`PARTLY_SEEN_MIN_CONTRAST`). A black plate on a dark floor shows its grey painted ring far
 /// better than its edge (fault-suite seeds 18 and 21: the edge seen along 0.54-0.57 of the rays,
 /// 22 grey levels). Looser than `outermost_rim`, so only a second opinion on the plate's size:
 /// on real clips it also grows rims onto the far plate or the body, and `analyze` takes it only
 /// when the lifter's height says the first size is broken. `None` when nothing larger is found.
-pub fn partly_seen_rim(view: &ImageView, fit: RimFit) -> Option<RimFit> {
-    let partly_seen = |rim: &RimFit| rim.support >= MIN_PLATE_SUPPORT && rim.contrast >= PARTLY_SEEN_MIN_CONTRAST;
-    let wider = widest_rim(view, fit, partly_seen);
-    (wider.ellipse.major() > fit.ellipse.major()).then_some(wider)
+pub fn partly_seen_rim(view: &ImageView, inner: &Ellipse) -> Option<RimFit> {
+    widest_rim(view, inner, |rim| rim.support >= MIN_PLATE_SUPPORT && rim.contrast >= PARTLY_SEEN_MIN_CONTRAST)
 }
 
-/// `fit` or the largest concentric rim outside it that `seen_enough` accepts and that stands out.
-fn widest_rim(view: &ImageView, fit: RimFit, seen_enough: impl Fn(&RimFit) -> bool) -> RimFit {
+/// The largest rim concentric with `inner` and outside it that `seen_enough` accepts and that
+/// stands out from its surroundings; `None` when there is none.
+fn widest_rim(view: &ImageView, inner: &Ellipse, seen_enough: impl Fn(&RimFit) -> bool) -> Option<RimFit> {
     let (_, largest) = plate_radius_range(view.width.min(view.height) as f64);
     // A collar or painted ring can be a fifth of the plate or less: look out to 5x.
-    let limit = largest.min(5.0 * fit.ellipse.major());
+    let limit = largest.min(5.0 * inner.major());
     let could_be_plate = |outer: &RimFit| {
-        let concentric =
-            (outer.ellipse.cx - fit.ellipse.cx).hypot(outer.ellipse.cy - fit.ellipse.cy) < 0.1 * fit.ellipse.b;
+        let concentric = (outer.ellipse.cx - inner.cx).hypot(outer.ellipse.cy - inner.cy) < 0.1 * inner.b;
         concentric
             && outer.ellipse.major() <= largest
             && seen_enough(outer)
             && outer.rms_px < 0.03 * outer.ellipse.major()
     };
-    let mut probes = probe_outward(view, &fit, 1.08, limit);
+    let mut probes = probe_outward(view, inner, 1.08, limit);
     // A rim near the limit is compared with surroundings past it; probe there only when
     // such a rim was found (most searches end well inside).
     let widest = probes.iter().filter_map(|p| p.found).filter(&could_be_plate).map(|o| o.ellipse.major());
     let surroundings = SURROUNDINGS.1 * widest.fold(0.0, f64::max);
     if let Some(last) = probes.last().filter(|p| p.guess_major < surroundings) {
-        let next = 1.04 * last.guess_major / fit.ellipse.major();
-        probes.extend(probe_outward(view, &fit, next, surroundings));
+        let next = 1.04 * last.guess_major / inner.major();
+        probes.extend(probe_outward(view, inner, next, surroundings));
     }
-    let mut best = fit;
+    let mut best: Option<RimFit> = None;
     for (i, probe) in probes.iter().enumerate() {
         let Some(outer) = probe.found else { continue };
+        let widest_so_far = best.map_or(inner.major(), |b| b.ellipse.major());
         if probe.guess_major <= limit
             && could_be_plate(&outer)
-            && outer.ellipse.major() > best.ellipse.major() * 1.04
+            && outer.ellipse.major() > widest_so_far * 1.04
             && stands_out(&outer, &probes[i + 1..])
         {
-            best = outer;
+            best = Some(outer);
         }
     }
     best
@@ -156,13 +155,13 @@ struct Probe {
     found: Option<RimFit>,
 }
 
-/// Rim searches around `fit` scaled by `from`, then every 4% larger, while the guess stays
+/// Rim searches around `inner` scaled by `from`, then every 4% larger, while the guess stays
 /// within `until` (major semi-axis, px).
-fn probe_outward(view: &ImageView, fit: &RimFit, from: f64, until: f64) -> Vec<Probe> {
+fn probe_outward(view: &ImageView, inner: &Ellipse, from: f64, until: f64) -> Vec<Probe> {
     let mut probes = Vec::new();
     let mut scale = from;
-    while fit.ellipse.major() * scale <= until {
-        let guess = Ellipse { a: fit.ellipse.a * scale, b: fit.ellipse.b * scale, ..fit.ellipse };
+    while inner.major() * scale <= until {
+        let guess = Ellipse { a: inner.a * scale, b: inner.b * scale, ..*inner };
         let found = refine_rim(view, guess, RimSearch { band: 0.05, min_contrast: 6.0, ..Default::default() });
         probes.push(Probe { guess_major: guess.major(), found });
         scale *= 1.04;
@@ -386,7 +385,7 @@ mod tests {
         let ring_fit = refine_rim(&view, Ellipse::circle(centre.0, centre.1, 39.0), RimSearch::default()).unwrap();
         let strict = outermost_rim(&view, ring_fit);
         assert!((strict.ellipse.major() - 39.0).abs() < 2.0, "the strict search keeps the ring: {strict:?}");
-        let edge = partly_seen_rim(&view, ring_fit).expect("the partly seen edge");
+        let edge = partly_seen_rim(&view, &ring_fit.ellipse).expect("the partly seen edge");
         assert!((edge.ellipse.major() - 60.0).abs() < 2.0, "{edge:?}");
         assert!(edge.support < WELL_SEEN_SUPPORT, "{edge:?}");
     }
@@ -402,7 +401,7 @@ mod tests {
         let mat = mat_from(&img, w, h);
         let view = ImageView::from_mat(&mat).unwrap();
         let plate = refine_rim(&view, Ellipse::circle(centre.0, centre.1, 50.0), RimSearch::default()).unwrap();
-        if let Some(wider) = partly_seen_rim(&view, plate) {
+        if let Some(wider) = partly_seen_rim(&view, &plate.ellipse) {
             assert!(wider.ellipse.major() < 1.1 * plate.ellipse.major(), "{plate:?} grew to {wider:?}");
         }
     }

@@ -102,8 +102,7 @@ impl Hypothesis {
                 self.max_y = self.max_y.max(o.ellipse.cy);
             }
             if o.size_measured && self.obs.len() % PARTLY_SEEN_EVERY == 0 {
-                let fit = RimFit { ellipse: o.ellipse, support: o.conf, in_frame: 1.0, contrast: 0.0, rms_px: 0.0 };
-                self.partly_seen.push(detect::partly_seen_rim(view, fit).map(|r| 2.0 * r.ellipse.major()));
+                self.partly_seen.push(detect::partly_seen_rim(view, &o.ellipse).map(|r| 2.0 * r.ellipse.major()));
             }
         }
         self.obs.push(obs);
