@@ -869,8 +869,9 @@ fn note_unbelievable_drift(reps: &[Rep], metrics: &[BodyRepMetrics], notes: &mut
 /// (its edge hidden against a dark floor and behind the shins); the partly seen rim outside it
 /// (`BarTrack::partly_seen_diameter_px`) replaces it when that puts the lifter's height in the
 /// plausible range (`partly_seen_rim_fits_better`); `build_analysis` asks only on a side view,
-/// where the followed plate faces the camera. The lifter's height is the independent check that decides between the two
-/// rims; a wrong rim that fits neither stays as it was, untrusted. Returns the note to show.
+/// where the followed plate faces the camera. The lifter's height is the independent check
+/// that decides between the two rims; a wrong rim that fits neither stays as it was,
+/// untrusted. Returns the note to show.
 fn take_partly_seen_rim(tracks: &Tracks, options: &AnalyzeOptions, calibration: &mut Calibration) -> Option<String> {
     let followed = stature_cm(tracks, calibration.cm_per_px)?;
     let wider = tracks.bar.partly_seen_diameter_px?;

@@ -323,6 +323,12 @@ mod tests {
         img
     }
 
+    /// The rim the search fits from a circle of radius `r` at the image's centre.
+    fn rim_at_centre(view: &ImageView, r: f64) -> RimFit {
+        let (cx, cy) = (view.width as f64 / 2.0, view.height as f64 / 2.0);
+        refine_rim(view, Ellipse::circle(cx, cy, r), RimSearch::default()).expect("a rim at the centre")
+    }
+
     /// A grey image with every pixel shaken by up to `amplitude` grey levels (seeded).
     fn grainy(img: &mut [u8], amplitude: i32, seed: u64) {
         use rand::{Rng, SeedableRng};
@@ -354,12 +360,11 @@ mod tests {
     #[test]
     fn a_faint_plate_edge_on_a_plain_floor_is_still_the_plate() {
         let (w, h) = (480, 360);
-        let centre = (w as f64 / 2.0, h as f64 / 2.0);
         let mut img = plate_with_ring(w, h, (60.0, 60, 74), (31.0, 35.0, 230));
         grainy(&mut img, 2, 11);
         let mat = mat_from(&img, w, h);
         let view = ImageView::from_mat(&mat).unwrap();
-        let ring_fit = refine_rim(&view, Ellipse::circle(centre.0, centre.1, 35.0), RimSearch::default()).unwrap();
+        let ring_fit = rim_at_centre(&view, 35.0);
         let plate = outermost_rim(&view, ring_fit);
         assert!((plate.ellipse.major() - 60.0).abs() < 2.0, "{plate:?}");
     }
@@ -382,7 +387,7 @@ mod tests {
         grainy(&mut img, 2, 5);
         let mat = mat_from(&img, w, h);
         let view = ImageView::from_mat(&mat).unwrap();
-        let ring_fit = refine_rim(&view, Ellipse::circle(centre.0, centre.1, 39.0), RimSearch::default()).unwrap();
+        let ring_fit = rim_at_centre(&view, 39.0);
         let strict = outermost_rim(&view, ring_fit);
         assert!((strict.ellipse.major() - 39.0).abs() < 2.0, "the strict search keeps the ring: {strict:?}");
         let edge = partly_seen_rim(&view, &ring_fit.ellipse).expect("the partly seen edge");
@@ -395,12 +400,11 @@ mod tests {
     #[test]
     fn grain_does_not_pass_for_a_partly_seen_edge() {
         let (w, h) = (480, 360);
-        let centre = (w as f64 / 2.0, h as f64 / 2.0);
         let mut img = plate_with_ring(w, h, (50.0, 40, 120), (26.0, 30.0, 220));
         grainy(&mut img, 25, 7);
         let mat = mat_from(&img, w, h);
         let view = ImageView::from_mat(&mat).unwrap();
-        let plate = refine_rim(&view, Ellipse::circle(centre.0, centre.1, 50.0), RimSearch::default()).unwrap();
+        let plate = rim_at_centre(&view, 50.0);
         if let Some(wider) = partly_seen_rim(&view, &plate.ellipse) {
             assert!(wider.ellipse.major() < 1.1 * plate.ellipse.major(), "{plate:?} grew to {wider:?}");
         }
