@@ -443,7 +443,12 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
         origin_x_px: midfoot.as_ref().map(|m| m.x_px).or(first_setup_bar.map(|b| b.0)).unwrap_or(0.0),
         origin_y_px: first_setup_bar.map(|b| b.1).unwrap_or(meta.height as f64),
     };
-    let kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body).with_back(back_offsets(tracks, facing));
+    let mut kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body).with_back(back_offsets(tracks, facing));
+    if let Some(body) = &tracks.body {
+        let hips: Vec<Option<(f64, f64)>> =
+            body.hip_midpoints().iter().enumerate().map(|(i, p)| p.map(|(x, y)| steady(i, x, y))).collect();
+        kin = kin.with_hip_motion(&to_lifter, &hips);
+    }
     let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();
     let (mut reps, body_metrics, reference) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
     let thresholds = &options.thresholds;

@@ -102,6 +102,15 @@ fn hip_y(k: &Kinematics, i: usize) -> Option<f64> {
     k.hip_y.get(i).copied().flatten().map(|l| l.value)
 }
 
+/// The height that times the hips' rise: both hips' midpoint where it was given, else the
+/// hip point (`Kinematics::with_hip_motion`).
+fn hip_motion_y(k: &Kinematics, i: usize) -> Option<f64> {
+    if k.hip_motion_y.is_empty() {
+        return hip_y(k, i);
+    }
+    k.hip_motion_y.get(i).copied().flatten().map(|l| l.value)
+}
+
 /// The last still frame before lift-off, with the bar still on the floor; or, when the hips
 /// went on down from there (`SETUP_DESCENT_CM`), the frame where they bottomed out. A lifter
 /// who lowers the bar and pulls again without ever holding still is set at the stillest moment
@@ -274,6 +283,7 @@ const MIN_RISE_CHORDS: f64 = 0.2;
 /// counts from the lowest the hips sat over the last `SETTLE_S` before they left their low
 /// band, not from the band's last frame: hips that creep up a few millimetres while the lifter
 /// settles would otherwise start the count late (by 2 frames on the hips_rise_early sample).
+/// The timing reads both hips' midpoint (`hip_motion_y`), the rise in cm the hip point.
 /// `low` is `hips_low` for this rep: no early rise, no onset.
 fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, low: Option<usize>, m: &mut BodyRepMetrics) {
     let (Some(h0), Some(h1)) = (hip_y(k, sref), hip_y(k, rep.liftoff.saturating_sub(1).max(sref))) else { return };
@@ -281,7 +291,7 @@ fn hip_rise(k: &Kinematics, rep: &RepFrames, sref: usize, low: Option<usize>, m:
     let onset = low.and_then(|low| {
         let settle = (SETTLE_S * k.fps).round() as usize;
         let from = low.saturating_sub(settle + 2).max(rep.start);
-        let raw: Vec<Option<f64>> = (from..rep.liftoff).map(|i| hip_y(k, i)).collect();
+        let raw: Vec<Option<f64>> = (from..rep.liftoff).map(|i| hip_motion_y(k, i)).collect();
         let steady = crate::signal::median_filter(&raw, 2);
         let at = |i: usize| steady.get(i - from).copied().flatten();
         let base = (low.saturating_sub(settle).max(from)..=low).filter_map(at).min_by(f64::total_cmp)?;
@@ -688,6 +698,41 @@ mod tests {
         hip_rise(&k, &r, low, Some(low), &mut m);
         let frames = m.hip_rise_before_bar_ms.expect("a timing") * FPS / 1000.0;
         assert!((frames - 19.0).abs() <= 1.0 + 1e-9, "hip rise over {frames:.1} frames, truth 19");
+    }
+
+    /// The hip point (the lower of the network's two hips) starts up 3 frames after both hips'
+    /// midpoint, as it does when one reading answers late: the timing follows the midpoint,
+    /// and the rise in cm the hip point.
+    #[test]
+    fn the_hip_rise_is_timed_by_both_hips_and_measured_by_the_hip_point() {
+        let rising_from = |start: usize| -> Vec<f64> {
+            (0..80).map(|i| if i < start { 55.0 } else { 55.0 + 0.4 * (i - start) as f64 }).collect()
+        };
+        let (hip, midpoint) = (rising_from(38), rising_from(35));
+        let bar: Vec<f64> = (0..80).map(|i| if i < 57 { 0.0 } else { 2.0 * (i - 56) as f64 }).collect();
+        let timed = |k: &Kinematics| {
+            let r = rep(56, 80);
+            let low = hips_low(k, &r).expect("the hips rose early");
+            let mut m = BodyRepMetrics::default();
+            hip_rise(k, &r, low, Some(low), &mut m);
+            (m.hip_rise_before_bar_ms.expect("a timing") * FPS / 1000.0, m.hip_rise_before_bar_cm.expect("a rise"))
+        };
+        let alone = kinematics(&hip, &bar);
+        let points = |ys: &[f64]| ys.iter().map(|&y| Some(P { x: 0.0, y })).collect::<Vec<_>>();
+        let to_lifter = crate::metrics::kinematics::Frame2Lifter {
+            cm_per_px: 1.0,
+            forward: 1.0,
+            origin_x_px: 0.0,
+            origin_y_px: 0.0,
+        };
+        let px: Vec<Option<(f64, f64)>> = points(&midpoint).iter().map(|p| p.map(|p| (0.0, -p.y))).collect();
+        let both = kinematics(&hip, &bar).with_hip_motion(&to_lifter, &px);
+        let ((late, cm_alone), (on_time, cm_both)) = (timed(&alone), timed(&both));
+        assert!(
+            (on_time - late - 3.0).abs() <= 1.0 + 1e-9,
+            "timed from the midpoint: {on_time:.1} frames, the hip point alone {late:.1}"
+        );
+        assert!((cm_both - cm_alone).abs() < 1e-9, "the rise in cm stays the hip point's: {cm_both} vs {cm_alone}");
     }
 
     /// Hips still at 70 cm for a second, sinking `depth` cm over the next `frames` frames,

@@ -52,6 +52,8 @@ pub struct Kinematics {
     /// Vertical speed and acceleration of the bar (cm/s, cm/s²), from a local fit.
     pub bar_y: Vec<Option<Local>>,
     pub hip_y: Vec<Option<Local>>,
+    /// Height of the midpoint of both hips (see `with_hip_motion`); empty when not given.
+    pub hip_motion_y: Vec<Option<Local>>,
     pub shoulder_y: Vec<Option<Local>>,
     /// How far the back stands out of the shoulder–hip line (share of the chord), on the
     /// frames where the person mask was read; empty when it never was.
@@ -67,6 +69,13 @@ fn half_window(fps: f64) -> usize {
     ((0.1 * fps).round() as usize).max(2)
 }
 
+/// Heights with short gaps bridged, fitted locally: value, speed and acceleration per frame.
+fn fit_height(points: impl Iterator<Item = Option<P>>, fps: f64) -> Vec<Option<Local>> {
+    let y: Vec<Option<f64>> = points.map(|p| p.map(|p| p.y)).collect();
+    let bridged = signal::fill_short_gaps(&y, (0.3 * fps).round() as usize);
+    signal::local_quadratic(&bridged, 1.0 / fps, half_window(fps))
+}
+
 impl Kinematics {
     pub fn new(fps: f64, to_lifter: &Frame2Lifter, bar_px: &[Option<(f64, f64)>], body: &[Option<Body>]) -> Self {
         let map = |f: &dyn Fn(&Body) -> [f64; 3]| -> Vec<Option<P>> {
@@ -75,15 +84,12 @@ impl Kinematics {
         let bar: Vec<Option<P>> = bar_px.iter().map(|b| b.map(|(x, y)| to_lifter.point(x, y))).collect();
         let hip = map(&|b| b.hip);
         let shoulder = map(&|b| b.shoulder);
-        let fit = |s: &[Option<P>]| {
-            let y: Vec<Option<f64>> = s.iter().map(|p| p.map(|p| p.y)).collect();
-            let bridged = signal::fill_short_gaps(&y, (0.3 * fps).round() as usize);
-            signal::local_quadratic(&bridged, 1.0 / fps, half_window(fps))
-        };
+        let fit = |s: &[Option<P>]| fit_height(s.iter().copied(), fps);
         Kinematics {
             fps,
             bar_y: fit(&bar),
             hip_y: fit(&hip),
+            hip_motion_y: Vec::new(),
             shoulder_y: fit(&shoulder),
             knee: map(&|b| b.knee),
             ankle: map(&|b| b.ankle),
@@ -93,6 +99,14 @@ impl Kinematics {
             hip,
             back: Vec::new(),
         }
+    }
+
+    /// Adds the height of the midpoint of both hips, `px` per frame in frame pixels, fitted
+    /// like the others. It times when the hips start to rise; where they are stays `hip`
+    /// (`BodyTrack::hip_midpoints` says why the two differ).
+    pub fn with_hip_motion(mut self, to_lifter: &Frame2Lifter, px: &[Option<(f64, f64)>]) -> Self {
+        self.hip_motion_y = fit_height(px.iter().map(|p| p.map(|(x, y)| to_lifter.point(x, y))), self.fps);
+        self
     }
 
     /// Adds the back outline's offsets (see `back`).

@@ -94,6 +94,23 @@ pub struct BodyTrack {
     pub raw: RawBodyTrack,
 }
 
+impl BodyTrack {
+    /// The midpoint of the network's two hips per frame, in OpenCV pixel coordinates: when
+    /// the hips start moving, not where they are. Both hips move together, and of the two
+    /// readings one often answers a movement a few frames after the other. `points[].hip`
+    /// follows the lower of the two ([`both_hips`]), which is the better place, but a rise
+    /// shows in it only once the later reading has risen too: 2-4 frames late at the start of
+    /// an early hip rise on the renders (docs/accuracy.md, "Hip-rise-before-bar"). The
+    /// midpoint rises when either does, by half as much.
+    pub fn hip_midpoints(&self) -> Vec<Option<(f64, f64)>> {
+        let mid = |f: &PoseFrame| {
+            let (l, r) = (&f.points[LEFT.hip], &f.points[RIGHT.hip]);
+            (0.5 * (l.x + r.x) - 0.5, 0.5 * (l.y + r.y) - 0.5)
+        };
+        self.raw.frames.iter().map(|f| f.as_ref().map(mid)).collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FootPosition {
     pub heel: (f64, f64),
