@@ -718,14 +718,14 @@ mod tests {
             (m.hip_rise_before_bar_ms.expect("a timing") * FPS / 1000.0, m.hip_rise_before_bar_cm.expect("a rise"))
         };
         let alone = kinematics(&hip, &bar);
-        let points = |ys: &[f64]| ys.iter().map(|&y| Some(P { x: 0.0, y })).collect::<Vec<_>>();
+        // Frame pixels one to a centimetre, with the floor at y = 0 (image y grows downward).
         let to_lifter = crate::metrics::kinematics::Frame2Lifter {
             cm_per_px: 1.0,
             forward: 1.0,
             origin_x_px: 0.0,
             origin_y_px: 0.0,
         };
-        let px: Vec<Option<(f64, f64)>> = points(&midpoint).iter().map(|p| p.map(|p| (0.0, -p.y))).collect();
+        let px: Vec<Option<(f64, f64)>> = midpoint.iter().map(|&y| Some((0.0, -y))).collect();
         let both = kinematics(&hip, &bar).with_hip_motion(&to_lifter, &px);
         let ((late, cm_alone), (on_time, cm_both)) = (timed(&alone), timed(&both));
         assert!(
