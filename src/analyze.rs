@@ -447,7 +447,9 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     if let Some(body) = &tracks.body {
         let hips: Vec<Option<(f64, f64)>> =
             body.hip_midpoints().iter().enumerate().map(|(i, p)| p.map(|(x, y)| steady(i, x, y))).collect();
-        kin = kin.with_hip_motion(&to_lifter, &hips);
+        let shoulders: Vec<Option<(f64, f64)>> =
+            body.shoulder_midpoints().iter().enumerate().map(|(i, p)| p.map(|(x, y)| steady(i, x, y))).collect();
+        kin = kin.with_hip_motion(&to_lifter, &hips).with_trunk_midline(&to_lifter, &shoulders, &hips);
     }
     let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();
     let (mut reps, body_metrics, reference) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());

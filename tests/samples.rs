@@ -209,7 +209,9 @@ fn measured_quantities_against_truth() {
     // angles within 4 degrees. The angle bounds are what holds today (docs/accuracy.md gives
     // the per-rep table and the causes); tighten them as the gaps close.
     assert!(worst["bar_drift_max_cm"] <= 1.0, "bar drift off by {:.2} cm", worst["bar_drift_max_cm"]);
-    assert!(worst["setup_trunk_angle_deg"] <= 7.0, "trunk angle off by {:.1} deg", worst["setup_trunk_angle_deg"]);
+    // Trunk: worst 3.9 degrees since the setup angle runs along the trunk's mid-line
+    // (2026-12-06; 5.2 before); the bound keeps a margin for another CPU's rounding.
+    assert!(worst["setup_trunk_angle_deg"] <= 5.0, "trunk angle off by {:.1} deg", worst["setup_trunk_angle_deg"]);
     assert!(worst["setup_knee_angle_deg"] <= 7.0, "knee angle off by {:.1} deg", worst["setup_knee_angle_deg"]);
     // Hip-rise timing: 2 frames. Since the rise is timed by both hips' midpoint (2026-12-06,
     // docs/accuracy.md "Hip-rise-before-bar") the suite's 19 early rises are read within a

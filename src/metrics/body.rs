@@ -240,7 +240,7 @@ pub fn measure(
     });
     m.setup_hip_height_ratio = k.hip_height_ratio(sref);
     m.setup_knee_angle_deg = setup_knee_angle(k, sref, reference.leg_cm);
-    m.setup_trunk_angle_deg = k.trunk_angle(sref);
+    m.setup_trunk_angle_deg = k.midline_trunk_angle(sref);
     m.setup_chord_cm = k.chord(sref);
     chord_change(k, rep, sref, reference, &mut m);
     back_bulge(k, rep, sref, reference, &mut m);

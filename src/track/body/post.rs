@@ -103,8 +103,18 @@ impl BodyTrack {
     /// an early hip rise on the renders (docs/accuracy.md, "Hip-rise-before-bar"). The
     /// midpoint rises when either does, by half as much.
     pub fn hip_midpoints(&self) -> Vec<Option<(f64, f64)>> {
+        self.midpoints(LEFT.hip, RIGHT.hip)
+    }
+
+    /// The midpoint of the network's two shoulders per frame (see `hip_midpoints`).
+    pub fn shoulder_midpoints(&self) -> Vec<Option<(f64, f64)>> {
+        self.midpoints(LEFT.shoulder, RIGHT.shoulder)
+    }
+
+    /// The midpoint of landmarks `left` and `right` per frame, in OpenCV pixel coordinates.
+    fn midpoints(&self, left: usize, right: usize) -> Vec<Option<(f64, f64)>> {
         let mid = |f: &PoseFrame| {
-            let (l, r) = (&f.points[LEFT.hip], &f.points[RIGHT.hip]);
+            let (l, r) = (&f.points[left], &f.points[right]);
             (0.5 * (l.x + r.x) - 0.5, 0.5 * (l.y + r.y) - 0.5)
         };
         self.raw.frames.iter().map(|f| f.as_ref().map(mid)).collect()
