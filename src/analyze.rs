@@ -445,10 +445,10 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     };
     let mut kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body).with_back(back_offsets(tracks, facing));
     if let Some(body) = &tracks.body {
-        let hips: Vec<Option<(f64, f64)>> =
-            body.hip_midpoints().iter().enumerate().map(|(i, p)| p.map(|(x, y)| steady(i, x, y))).collect();
-        let shoulders: Vec<Option<(f64, f64)>> =
-            body.shoulder_midpoints().iter().enumerate().map(|(i, p)| p.map(|(x, y)| steady(i, x, y))).collect();
+        let steadied = |points: Vec<Option<(f64, f64)>>| -> Vec<Option<(f64, f64)>> {
+            points.into_iter().enumerate().map(|(i, p)| p.map(|(x, y)| steady(i, x, y))).collect()
+        };
+        let (hips, shoulders) = (steadied(body.hip_midpoints()), steadied(body.shoulder_midpoints()));
         kin = kin.with_hip_motion(&to_lifter, &hips).with_trunk_midline(&to_lifter, &shoulders, &hips);
     }
     let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();

@@ -72,6 +72,12 @@ fn half_window(fps: f64) -> usize {
     ((0.1 * fps).round() as usize).max(2)
 }
 
+/// The angle of the line from `hip` up to `shoulder` above horizontal, degrees, measured
+/// towards the front (90 = upright).
+fn angle_above_horizontal(shoulder: P, hip: P) -> f64 {
+    (shoulder.y - hip.y).atan2(shoulder.x - hip.x).to_degrees()
+}
+
 /// Heights with short gaps bridged, fitted locally: value, speed and acceleration per frame.
 fn fit_height(points: impl Iterator<Item = Option<P>>, fps: f64) -> Vec<Option<Local>> {
     let y: Vec<Option<f64>> = points.map(|p| p.map(|p| p.y)).collect();
@@ -135,7 +141,7 @@ impl Kinematics {
     /// behind the near one and the mid-line leans back about 3 degrees too far.
     pub fn midline_trunk_angle(&self, i: usize) -> Option<f64> {
         let along_midline = self.trunk_midline.get(i).copied().flatten();
-        along_midline.map(|(s, h)| (s.y - h.y).atan2(s.x - h.x).to_degrees()).or_else(|| self.trunk_angle(i))
+        along_midline.map(|(s, h)| angle_above_horizontal(s, h)).or_else(|| self.trunk_angle(i))
     }
 
     /// Adds the back outline's offsets (see `back`).
@@ -164,7 +170,7 @@ impl Kinematics {
     /// Trunk angle above horizontal, degrees (90 = upright), measured towards the front.
     pub fn trunk_angle(&self, i: usize) -> Option<f64> {
         let (s, h) = (self.shoulder.get(i).copied()??, self.hip.get(i).copied()??);
-        Some((s.y - h.y).atan2(s.x - h.x).to_degrees())
+        Some(angle_above_horizontal(s, h))
     }
 
     /// Lean of the trunk past vertical, degrees; + = shoulders behind the hips.
