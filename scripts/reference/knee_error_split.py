@@ -12,7 +12,10 @@ error (measured setup knee angle minus the renderer's at its own setup frame) is
 For the points it also gives the two lengths the angle from the hips' reach rests on, each
 against the renderer's: the straight leg (median over frames whose knee reads straighter than
 165 degrees of hip-to-ankle / sin(angle / 2), against thigh + shin) and the setup reach (hip to
-ankle). -v lists every rep over 4 degrees. Standard library only.
+ankle). Last, which point the points' error is: the angle is rebuilt the way formcheck reads it
+(the reach against the straight leg, blended toward the knee point between 110 and 140
+degrees) from the result's points, then again with the renderer's hip, or ankle, put in their
+place in every frame. -v lists every rep over 4 degrees. Standard library only.
 """
 import math
 import statistics
@@ -25,6 +28,34 @@ def corr(a, b):
     ma, mb = statistics.mean(a), statistics.mean(b)
     num = sum((x - ma) * (y - mb) for x, y in zip(a, b))
     return num / math.sqrt(sum((x - ma) ** 2 for x in a) * sum((y - mb) ** 2 for y in b))
+
+
+# formcheck's blend (metrics::body::setup_knee_angle): the reach alone up to this angle, the
+# knee point's angle from POINT_FROM on, linear between.
+REACH_TO, POINT_FROM, STRAIGHT = 110.0, 140.0, 165.0
+
+
+def rebuilt_angle(frames, setup, hip_of, ankle_of):
+    """The setup knee angle formcheck's way from the given hip and ankle readers (frame -> point):
+    the reach against the straight leg, blended toward the knee point's angle."""
+    legs = [dist(hip_of(i), ankle_of(i)) / math.sin(math.radians(angle(b)) / 2)
+            for i, b in frames.items() if angle(b) > STRAIGHT]
+    if not legs:
+        return None
+    reach = 2 * math.degrees(math.asin(min(1.0, dist(hip_of(setup), ankle_of(setup)) / statistics.median(legs))))
+    w = min(1.0, max(0.0, (POINT_FROM - reach) / (POINT_FROM - REACH_TO)))
+    return w * reach + (1 - w) * angle(frames[setup])
+
+
+def substitutions(frames, true_frames, setup):
+    """The rebuilt angle as read, with the renderer's hip, and with the renderer's ankle."""
+    ours = lambda joint: lambda i: frames[i][joint]
+    true = lambda joint: lambda i: true_frames[i][joint]
+    return {
+        "as read": rebuilt_angle(frames, setup, ours("hip"), ours("ankle")),
+        "renderer's hip": rebuilt_angle(frames, setup, true("hip"), ours("ankle")),
+        "renderer's ankle": rebuilt_angle(frames, setup, ours("hip"), true("ankle")),
+    }
 
 
 def main():
@@ -57,6 +88,8 @@ def main():
                 "frames": setup - (true_rep["setup_frame"] if true_rep["setup_frame"] is not None else setup),
                 "leg": leg_error,
                 "reach": reach_error,
+                "rebuilt": {k: (v - true_rep["setup_knee_angle_deg"] if v is not None else None)
+                            for k, v in substitutions(frames, true_frames, setup).items()},
             })
     if not rows:
         sys.exit("no rep with both a measured and a true knee angle")
@@ -69,6 +102,9 @@ def main():
     errors = [r["points"] for r in with_leg]
     print(f"correlation of the points' error with reach - leg: "
           f"{corr(errors, [r['reach'] - r['leg'] for r in with_leg]):.2f}")
+    print("rebuilt formcheck's way, within 4 deg: " + "; ".join(
+        f"{k} {sum(r['rebuilt'][k] is not None and abs(r['rebuilt'][k]) <= 4 for r in rows)}"
+        for k in rows[0]["rebuilt"]))
     if verbose:
         for r in rows:
             if abs(r["error"]) > 4:
