@@ -380,36 +380,117 @@ fn to_gray(bgr: &Mat, gray: &mut Mat) -> Result<()> {
 /// Turns tracks into the result: calibration, reps, per-rep metrics, fault labels and the
 /// notes that say what could not be measured.
 pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &AnalyzeOptions) -> Analysis {
-    let meta = &tracks.meta;
-    let fps = meta.fps;
+    let fps = tracks.meta.fps;
     let mut notes = Vec::new();
     let mut view = view_verdict(tracks);
     let mut calibration = calibrate(&tracks.bar, options);
     if view.kind == ViewKind::Side {
         notes.extend(take_partly_seen_rim(tracks, options, &mut calibration));
     }
-    let cm = calibration.cm_per_px;
-    // Measurements use positions in the first frame's coordinates, so camera shake and drift
-    // do not count as bar or body motion; the per-frame output stays as recorded.
-    let steady = |i: usize, x: f64, y: f64| tracks.camera.steady(i, x, y);
-    let bar_px: Vec<Option<(f64, f64)>> =
-        tracks.bar.obs.iter().enumerate().map(|(i, o)| o.map(|o| steady(i, o.ellipse.cx, o.ellipse.cy))).collect();
+    let steady = Steadied::new(tracks);
+    let split = split_reps(tracks, &steady, &calibration, &mut notes);
+    refuse_bar_above_shoulders(tracks, &steady.body_points, &mut view);
+    note_camera_motion(tracks, &mut notes);
+    let place = place_lifter(tracks, &steady, &split, &view, options.plate_cm, &mut calibration, &mut notes);
+    let kin = kinematics(tracks, &steady, &place.to_lifter);
+    let x_cm: Vec<Option<f64>> = steady.bar_px.iter().map(|b| b.map(|b| b.0 * calibration.cm_per_px)).collect();
+    let facing = tracks.body.as_ref().and_then(|b| b.facing);
+    let (mut reps, body_metrics, reference) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
+    let judged = Judged {
+        fps,
+        has_body: tracks.body.is_some(),
+        body_points: &steady.body_points,
+        view: &view,
+        cm_trusted: calibration.cm_trusted(),
+        place: &place,
+        kin: &kin,
+        split: &split,
+    };
+    judge_reps(&judged, &body_metrics, &reference, &options.thresholds, &mut reps, &mut notes);
+    note_missing(&reps, tracks.body.is_some(), &mut notes);
+    if !place.side_quantities_seen {
+        withhold_side_view_quantities(&mut reps, &mut notes);
+    }
+    Analysis {
+        schema: ANALYSIS_SCHEMA.into(),
+        tool_version: crate::VERSION.into(),
+        body_model: tracks.body.as_ref().and(options.body),
+        video: video_info(tracks, path, sha256),
+        calibration,
+        facing,
+        near_side: tracks.body.as_ref().map(|b| format!("{:?}", b.near).to_lowercase()),
+        view,
+        midfoot_x_px: place.midfoot.as_ref().map(|m| m.x_px),
+        midfoot_source: place.midfoot.as_ref().map(|m| m.source),
+        frames: output_frames(tracks, &steady.body_points),
+        summary: summarize(&reps, notes),
+        reps,
+    }
+}
 
-    let height_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| (meta.height as f64 - b.1) * cm)).collect();
-    let split = reps::split_reps(&height_cm, fps);
-    note_partials(&split.partial, fps, &mut notes);
+fn summarize(reps: &[Rep], notes: Vec<String>) -> Summary {
+    Summary {
+        rep_count: reps.len(),
+        faults_by_rep: reps.iter().map(|r| r.faults.iter().map(|f| f.id.clone()).collect()).collect(),
+        notes,
+        fix_first: faults::set::fix_first(reps),
+        velocity_loss_last_pct: (reps.len() >= 2).then(|| reps.last().map(|r| r.velocity_loss_pct)).flatten(),
+    }
+}
+
+/// The tracks as measured: positions in the first frame's coordinates, so camera shake and
+/// drift do not count as bar or body motion. The per-frame output keeps the recorded points
+/// (`body_points`).
+struct Steadied {
+    bar_px: Vec<Option<(f64, f64)>>,
+    body_points: Vec<Option<Body>>,
+    body: Vec<Option<Body>>,
+}
+
+impl Steadied {
+    fn new(tracks: &Tracks) -> Self {
+        let steady = |i: usize, x: f64, y: f64| tracks.camera.steady(i, x, y);
+        let bar_px =
+            tracks.bar.obs.iter().enumerate().map(|(i, o)| o.map(|o| steady(i, o.ellipse.cx, o.ellipse.cy))).collect();
+        let body_points = match &tracks.body {
+            Some(b) => b.points.clone(),
+            None => vec![None; tracks.frame_count],
+        };
+        let body = body_points
+            .iter()
+            .enumerate()
+            .map(|(i, b): (usize, &Option<Body>)| b.map(|b| steady_points(&b, |x, y| steady(i, x, y))))
+            .collect();
+        Steadied { bar_px, body_points, body }
+    }
+
+    /// A series of recorded image points, steadied.
+    fn points(tracks: &Tracks, points: Vec<Option<(f64, f64)>>) -> Vec<Option<(f64, f64)>> {
+        points.into_iter().enumerate().map(|(i, p)| p.map(|(x, y)| tracks.camera.steady(i, x, y))).collect()
+    }
+}
+
+/// The reps from the bar's height, with the notes on what could not be counted.
+fn split_reps(
+    tracks: &Tracks,
+    steady: &Steadied,
+    calibration: &Calibration,
+    notes: &mut Vec<String>,
+) -> reps::RepSplit {
+    let (height_px, cm) = (tracks.meta.height as f64, calibration.cm_per_px);
+    let height_cm: Vec<Option<f64>> = steady.bar_px.iter().map(|b| b.map(|b| (height_px - b.1) * cm)).collect();
+    let split = reps::split_reps(&height_cm, tracks.meta.fps);
+    note_partials(&split.partial, tracks.meta.fps, notes);
     if tracks.bar.travel_diameters < 0.25 {
         notes.push("The bar hardly moves in this video: no rep to measure.".into());
     }
-    note_aspect(&calibration, &mut notes);
+    note_aspect(calibration, notes);
+    split
+}
 
-    let facing = tracks.body.as_ref().and_then(|b| b.facing);
-    let body_points: Vec<Option<Body>> = match &tracks.body {
-        Some(b) => b.points.clone(),
-        None => vec![None; tracks.frame_count],
-    };
+fn refuse_bar_above_shoulders(tracks: &Tracks, body_points: &[Option<Body>], view: &mut View) {
     if let Some(share) =
-        bar_above_shoulders(&tracks.bar, &body_points).filter(|s| view.usable && *s > MAX_ABOVE_SHOULDERS)
+        bar_above_shoulders(&tracks.bar, body_points).filter(|s| view.usable && *s > MAX_ABOVE_SHOULDERS)
     {
         view.usable = false;
         view.reason = Some(format!(
@@ -417,23 +498,47 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             100.0 * share
         ));
     }
-    let steady_body: Vec<Option<Body>> =
-        body_points.iter().enumerate().map(|(i, b)| b.map(|b| steady_points(&b, |x, y| steady(i, x, y)))).collect();
+}
+
+fn note_camera_motion(tracks: &Tracks, notes: &mut Vec<String>) {
     if tracks.camera.moved() {
         notes.push(format!(
             "The camera moved during the set (up to {:.0} px); measurements are corrected for it using the background.",
             tracks.camera.largest_shift()
         ));
     }
-    let first_setup_bar = split.reps.first().and_then(|r| setup_bar(&bar_px, r));
+}
+
+/// Where the lifter stands in the picture: mid-foot, the image-to-lifter mapping, and
+/// whether side-view quantities are seen at all.
+struct Placement {
+    midfoot: Option<metrics::midfoot::Midfoot>,
+    to_lifter: Frame2Lifter,
+    side_quantities_seen: bool,
+}
+
+/// Mid-foot and the lifter's frame; also settles whether the scale is trusted (the lifter's
+/// height on it), with the notes on both.
+fn place_lifter(
+    tracks: &Tracks,
+    steady: &Steadied,
+    split: &reps::RepSplit,
+    view: &View,
+    plate_cm: f64,
+    calibration: &mut Calibration,
+    notes: &mut Vec<String>,
+) -> Placement {
+    let cm = calibration.cm_per_px;
+    let facing = tracks.body.as_ref().and_then(|b| b.facing);
+    let first_setup_bar = split.reps.first().and_then(|r| setup_bar(&steady.bar_px, r));
     let midfoot = metrics::midfoot::locate(tracks.body.as_ref().and_then(|b| b.foot), first_setup_bar.map(|b| b.0), cm);
-    // From the front or at an angle drift is left out below, and so is what mid-foot is.
+    // From the front or at an angle drift is left out, and so is what mid-foot is.
     let side_quantities_seen = !matches!(view.kind, ViewKind::Front | ViewKind::Oblique);
     if let Some(n) = midfoot.as_ref().and_then(|m| m.note.clone()).filter(|_| side_quantities_seen) {
         notes.push(n);
     }
     let stature = stature_cm(tracks, cm);
-    if let Some(n) = stature.and_then(|s| scale_note(s, options.plate_cm)) {
+    if let Some(n) = stature.and_then(|s| scale_note(s, plate_cm)) {
         notes.push(n);
     }
     calibration.trusted = stature.map(|s| TRUSTED_STATURE_CM.contains(&s));
@@ -441,56 +546,88 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
         cm_per_px: cm,
         forward: facing.map_or(1.0, Facing::sign),
         origin_x_px: midfoot.as_ref().map(|m| m.x_px).or(first_setup_bar.map(|b| b.0)).unwrap_or(0.0),
-        origin_y_px: first_setup_bar.map(|b| b.1).unwrap_or(meta.height as f64),
+        origin_y_px: first_setup_bar.map(|b| b.1).unwrap_or(tracks.meta.height as f64),
     };
-    let mut kin = Kinematics::new(fps, &to_lifter, &bar_px, &steady_body).with_back(back_offsets(tracks, facing));
-    if let Some(body) = &tracks.body {
-        let steadied = |points: Vec<Option<(f64, f64)>>| -> Vec<Option<(f64, f64)>> {
-            points.into_iter().enumerate().map(|(i, p)| p.map(|(x, y)| steady(i, x, y))).collect()
-        };
-        let (hips, shoulders) = (steadied(body.hip_midpoints()), steadied(body.shoulder_midpoints()));
-        kin = kin.with_hip_motion(&to_lifter, &hips).with_trunk_midline(&to_lifter, &shoulders, &hips);
-    }
-    let x_cm: Vec<Option<f64>> = bar_px.iter().map(|b| b.map(|b| b.0 * cm)).collect();
-    let (mut reps, body_metrics, reference) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
-    let thresholds = &options.thresholds;
-    if view.usable && tracks.body.is_some() {
+    Placement { midfoot, to_lifter, side_quantities_seen }
+}
+
+fn kinematics(tracks: &Tracks, steady: &Steadied, to_lifter: &Frame2Lifter) -> Kinematics {
+    let facing = tracks.body.as_ref().and_then(|b| b.facing);
+    let kin = Kinematics::new(tracks.meta.fps, to_lifter, &steady.bar_px, &steady.body)
+        .with_back(back_offsets(tracks, facing));
+    let Some(body) = &tracks.body else { return kin };
+    let hips = Steadied::points(tracks, body.hip_midpoints());
+    let shoulders = Steadied::points(tracks, body.shoulder_midpoints());
+    kin.with_hip_motion(to_lifter, &hips).with_trunk_midline(to_lifter, &shoulders, &hips)
+}
+
+/// What the labels are judged from, besides the reps' own numbers.
+struct Judged<'a> {
+    fps: f64,
+    has_body: bool,
+    /// The recorded points, for how well the body was seen in each rep.
+    body_points: &'a [Option<Body>],
+    view: &'a View,
+    cm_trusted: bool,
+    place: &'a Placement,
+    kin: &'a Kinematics,
+    split: &'a reps::RepSplit,
+}
+
+/// Labels the reps when the view allows it (or says why not), with the set-level notes.
+fn judge_reps(
+    judged: &Judged,
+    body_metrics: &[BodyRepMetrics],
+    reference: &SetReference,
+    thresholds: &Thresholds,
+    reps: &mut [Rep],
+    notes: &mut Vec<String>,
+) {
+    if judged.view.usable && judged.has_body {
         let ctx = LabelContext {
-            fps,
-            midfoot_source: midfoot.as_ref().map(|m| m.source),
-            standing_lean_deg: standing_lean(&kin, split.reps.first()),
+            fps: judged.fps,
+            midfoot_source: judged.place.midfoot.as_ref().map(|m| m.source),
+            standing_lean_deg: standing_lean(judged.kin, judged.split.reps.first()),
             neutral_read_before_moving: reference.neutral_read_before_moving,
-            body: &body_points,
-            cm_trusted: calibration.cm_trusted(),
+            body: judged.body_points,
+            cm_trusted: judged.cm_trusted,
         };
-        label_reps(&mut reps, &body_metrics, &split.reps, &ctx, thresholds);
-        note_filmed_set_up(&kin, &reps, &mut notes);
-        note_not_judged(&reps, &mut notes);
+        label_reps(reps, body_metrics, &judged.split.reps, &ctx, thresholds);
+        note_filmed_set_up(judged.kin, reps, notes);
+        note_not_judged(reps, notes);
         if ctx.cm_trusted {
-            note_unbelievable_drift(&reps, &body_metrics, &mut notes);
+            note_unbelievable_drift(reps, body_metrics, notes);
         }
     } else if !reps.is_empty() {
         notes.push(format!(
             "No fault is judged: {}",
-            view.reason.clone().unwrap_or_else(|| "the view is not usable".into())
+            judged.view.reason.clone().unwrap_or_else(|| "the view is not usable".into())
         ));
     }
-    if let Some(n) = faults::set::velocity_note(&reps, thresholds) {
+    if let Some(n) = faults::set::velocity_note(reps, thresholds) {
         notes.push(n);
     }
-    note_missing(&reps, tracks.body.is_some(), &mut notes);
-    if !side_quantities_seen && !reps.is_empty() {
-        reps.iter_mut().for_each(withhold_side_view_quantities);
-        notes.push(
-            "Bar drift, the trunk and knee angles, the trunk chord and the lockout lean are left out (null): only a side view measures them.".into(),
-        );
-    }
+}
 
-    let t = |i: usize| i as f64 / fps;
-    let frames = (0..tracks.frame_count)
+fn video_info(tracks: &Tracks, path: &Path, sha256: String) -> VideoInfo {
+    let meta = &tracks.meta;
+    VideoInfo {
+        path: path.display().to_string(),
+        sha256,
+        width: meta.width,
+        height: meta.height,
+        fps: meta.fps,
+        frame_count: tracks.frame_count,
+        duration_s: tracks.frame_count as f64 / meta.fps,
+    }
+}
+
+/// Every frame as recorded (not steadied): what the annotated video and the plots draw.
+fn output_frames(tracks: &Tracks, body_points: &[Option<Body>]) -> Vec<Frame> {
+    (0..tracks.frame_count)
         .map(|i| Frame {
             i,
-            t_s: t(i),
+            t_s: i as f64 / tracks.meta.fps,
             bar: tracks.bar.obs.get(i).copied().flatten().map(|o| BarPoint {
                 x_px: o.ellipse.cx,
                 y_px: o.ellipse.cy,
@@ -498,37 +635,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
             }),
             body: body_points.get(i).copied().flatten(),
         })
-        .collect();
-
-    Analysis {
-        schema: ANALYSIS_SCHEMA.into(),
-        tool_version: crate::VERSION.into(),
-        body_model: tracks.body.as_ref().and(options.body),
-        video: VideoInfo {
-            path: path.display().to_string(),
-            sha256,
-            width: meta.width,
-            height: meta.height,
-            fps,
-            frame_count: tracks.frame_count,
-            duration_s: tracks.frame_count as f64 / fps,
-        },
-        calibration,
-        facing,
-        near_side: tracks.body.as_ref().map(|b| format!("{:?}", b.near).to_lowercase()),
-        view,
-        midfoot_x_px: midfoot.as_ref().map(|m| m.x_px),
-        midfoot_source: midfoot.as_ref().map(|m| m.source),
-        frames,
-        summary: Summary {
-            rep_count: reps.len(),
-            faults_by_rep: reps.iter().map(|r| r.faults.iter().map(|f| f.id.clone()).collect()).collect(),
-            notes,
-            fix_first: faults::set::fix_first(&reps),
-            velocity_loss_last_pct: (reps.len() >= 2).then(|| reps.last().map(|r| r.velocity_loss_pct)).flatten(),
-        },
-        reps,
-    }
+        .collect()
 }
 
 /// A body's points moved through `f` (confidences kept).
@@ -742,7 +849,17 @@ fn standing_lean(kin: &Kinematics, first: Option<&RepFrames>) -> Option<f64> {
 /// Horizontal distances and angles in the lifter's plane. From the front or at an angle the
 /// camera sees them foreshortened or not at all, so a number would look like a measurement
 /// and not be one: they are left out rather than shown. Heights, timing and speed stay.
-fn withhold_side_view_quantities(rep: &mut Rep) {
+fn withhold_side_view_quantities(reps: &mut [Rep], notes: &mut Vec<String>) {
+    if reps.is_empty() {
+        return;
+    }
+    reps.iter_mut().for_each(withhold_from_rep);
+    notes.push(
+        "Bar drift, the trunk and knee angles, the trunk chord and the lockout lean are left out (null): only a side view measures them.".into(),
+    );
+}
+
+fn withhold_from_rep(rep: &mut Rep) {
     rep.bar_start_offset_cm = None;
     rep.bar_drift_max_cm = None;
     rep.bar_drift_max_at = None;
@@ -1057,8 +1174,10 @@ mod tests {
 
     #[test]
     fn a_front_or_angled_view_keeps_heights_and_timing_but_not_distances_or_angles() {
-        let mut rep = rep(1);
-        withhold_side_view_quantities(&mut rep);
+        let (mut reps, mut notes) = (vec![rep(1)], Vec::new());
+        withhold_side_view_quantities(&mut reps, &mut notes);
+        assert!(notes[0].contains("only a side view measures them"), "{notes:?}");
+        let rep = &reps[0];
         assert_eq!((rep.bar_drift_max_cm, rep.bar_start_offset_cm, rep.bar_drift_from_start_cm), (None, None, None));
         assert_eq!(rep.bar_drift_max_at, None);
         assert_eq!((rep.setup.knee_angle_deg, rep.setup.trunk_angle_deg), (None, None));
@@ -1069,5 +1188,7 @@ mod tests {
         // What the camera sees from any side: heights, the clock and the bar's speed.
         assert_eq!((rep.rom_cm, rep.mean_velocity_m_s, rep.setup.hip_height_ratio), (58.0, 0.6, Some(0.39)));
         assert_eq!(rep.hip_rise_before_bar_cm, Some(0.3));
+        withhold_side_view_quantities(&mut [], &mut notes);
+        assert_eq!(notes.len(), 1, "no rep, nothing to say is left out");
     }
 }
