@@ -94,6 +94,16 @@ fn plural(n: usize) -> &'static str {
 /// frequencies; the regressions with the margin they crossed.
 pub fn comparison(c: &Comparison) -> String {
     let mut s = String::new();
+    write_heading(c, &mut s);
+    write_sessions(c, &mut s);
+    write_metrics(c, &mut s);
+    write_faults(c, &mut s);
+    write_verdict(c, &mut s);
+    s
+}
+
+/// Who, which sessions, and the baseline they are compared with.
+fn write_heading(c: &Comparison, s: &mut String) {
     let n = c.sessions.len();
     let first = c.sessions.first().map(|x| x.date.to_string()).unwrap_or_default();
     let last = c.sessions.last().map(|x| x.date.to_string()).unwrap_or_default();
@@ -114,8 +124,11 @@ pub fn comparison(c: &Comparison) -> String {
         );
     }
     let _ = writeln!(s);
+}
 
-    // Sessions.
+/// One line per session: date, load, reps, and the user's note.
+fn write_sessions(c: &Comparison, s: &mut String) {
+    let n = c.sessions.len();
     let loads: Vec<String> =
         c.sessions.iter().map(|x| x.load_kg.map_or("-".into(), |kg| format!("{} kg", fmt_kg(kg)))).collect();
     let lw = loads.iter().map(|l| l.len()).max().unwrap_or(4).max(4);
@@ -131,7 +144,7 @@ pub fn comparison(c: &Comparison) -> String {
         let _ = writeln!(s, "  {}  {load:<lw$}  {:>4}{tail}", x.date, x.rep_count);
     }
 
-    note_mixed_body_models(c, &mut s);
+    note_mixed_body_models(c, s);
 
     if n < 2 {
         let _ = writeln!(
@@ -140,8 +153,10 @@ pub fn comparison(c: &Comparison) -> String {
             c.lifter
         );
     }
+}
 
-    // Metrics.
+/// Each metric's values over the sessions, with its change from the baseline in words.
+fn write_metrics(c: &Comparison, s: &mut String) {
     let mut unmeasured = Vec::new();
     for row in &c.metrics {
         if row.values.iter().all(|v| v.value.is_none()) {
@@ -197,8 +212,11 @@ pub fn comparison(c: &Comparison) -> String {
     if !unmeasured.is_empty() {
         let _ = writeln!(s, "\nNot measured in these sessions: {}.", unmeasured.join(", "));
     }
+}
 
-    // Faults.
+/// How many reps of each session carried each fault label.
+fn write_faults(c: &Comparison, s: &mut String) {
+    let n = c.sessions.len();
     let _ = writeln!(s);
     if c.faults.is_empty() {
         let _ = writeln!(s, "Fault labels: none in these sessions.");
@@ -223,8 +241,11 @@ pub fn comparison(c: &Comparison) -> String {
             let _ = writeln!(s, "{l}{trend}");
         }
     }
+}
 
-    // Verdict.
+/// The regressions since the baseline, each with its cue.
+fn write_verdict(c: &Comparison, s: &mut String) {
+    let n = c.sessions.len();
     let _ = writeln!(s);
     if c.regressions.is_empty() {
         if n >= 2 {
@@ -249,7 +270,6 @@ pub fn comparison(c: &Comparison) -> String {
             let _ = writeln!(s, "              Cue: {}.", r.cue);
         }
     }
-    s
 }
 
 /// The fault a metric moves toward; for a two-sided metric, the side `value` is on.
