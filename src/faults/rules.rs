@@ -97,6 +97,17 @@ fn margin(value: f64, likely: f64) -> f64 {
     ((value - likely).abs() / likely.abs().max(1e-6)).min(1.0)
 }
 
+/// The line a reading is judged against, in the lifter's words: the fault's limit for a
+/// `likely` label; for one worth watching both lines, so a reading under the limit is not
+/// printed beside it as if it had crossed it. `None` (the reading crossed neither) names the
+/// limit alone.
+fn limit_words(severity: Option<Severity>, watch: &str, likely: &str) -> String {
+    match severity {
+        Some(Severity::Watch) => format!("worth watching from {watch}, a fault from {likely}"),
+        _ => format!("limit {likely}"),
+    }
+}
+
 pub fn label(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Vec<Fault> {
     if !hands_hold_the_bar(m) {
         return Vec::new();
@@ -184,10 +195,10 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
     };
     let frame = frame.unwrap_or(ctx.liftoff_frame);
     let at = frame as f64 / ctx.fps;
-    let chord_text = format!(
-        "the distance from shoulder to hip shrank by {chord_value:.0}% of your braced setup (limit {:.0}%)",
-        th.likely_pct
-    );
+    let chord_limit =
+        limit_words(chord.map(|c| c.0), &format!("{:.0}%", th.watch_pct), &format!("{:.0}%", th.likely_pct));
+    let chord_text =
+        format!("the distance from shoulder to hip shrank by {chord_value:.0}% of your braced setup ({chord_limit})");
     let setup_note = match (short_at_setup, bulged_at_setup) {
         (Some(p), _) => Some(format!("the shoulder-to-hip distance already read {p:.0}% short")),
         (None, Some(p)) => Some(format!("the back already stood {p:.0}% out of its line")),
@@ -197,18 +208,24 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
         format!(" But {what} at this rep's setup, before the bar moved, unlike your other setups, so the points may be misread here.")
     });
     let (base, evidence) = match bulge {
-        Some((Some(_), b)) => (
+        Some((Some(bulge_severity), b)) => (
             0.85,
             format!(
-                "Rep {}: at {at:.2} s, during the pull, your back bulged out of its setup line by {b:.0}% of the shoulder-to-hip distance (limit {:.0}%) and {chord_text}: the back is rounding under the load.",
-                ctx.index, th.outline_likely_pct
+                "Rep {}: at {at:.2} s, during the pull, your back bulged out of its setup line by {b:.0}% of the shoulder-to-hip distance ({}) and {chord_text}: the back is rounding under the load.",
+                ctx.index,
+                limit_words(
+                    Some(bulge_severity),
+                    &format!("{:.0}%", th.outline_watch_pct),
+                    &format!("{:.0}%", th.outline_likely_pct)
+                )
             ),
         ),
         Some((None, b)) => (
             0.45,
             format!(
-                "Rep {}: {chord_text} at {at:.2} s, but the back's outline stayed within {b:.0}% of its setup line, so this may be the hips or shoulders moving rather than the spine: look at the video.",
-                ctx.index
+                "Rep {}: {chord_text} at {at:.2} s, but the back's outline {}, so this may be the hips or shoulders moving rather than the spine: look at the video.",
+                ctx.index,
+                outline_kept(b)
             ),
         ),
         None => (
@@ -230,6 +247,16 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
         base_confidence: base,
         evidence,
     })
+}
+
+/// How the back's outline stayed when it did not bulge past its watch line (`b`, % of the
+/// shoulder-to-hip distance; negative is the back flatter than at the setup).
+fn outline_kept(b: f64) -> String {
+    if b < 0.5 {
+        "did not bulge out of its setup line".to_string()
+    } else {
+        format!("bulged only {b:.0}% out of its setup line")
+    }
 }
 
 /// Rounding that neither view is sure of alone but both see: the chord shrank past its watch
@@ -301,8 +328,10 @@ fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Optio
         margin: margin(lean, th.likely_deg),
         base_confidence: 0.8,
         evidence: format!(
-            "Rep {}: at lockout ({:.2} s) your trunk leaned {lean:.0}° back past vertical (limit {:.0}°): finishing by arching the low back instead of squeezing the hips through.{baseline}",
-            ctx.index, frame as f64 / ctx.fps, th.likely_deg
+            "Rep {}: at lockout ({:.2} s) your trunk leaned {lean:.0}° back past vertical ({}): finishing by arching the low back instead of squeezing the hips through.{baseline}",
+            ctx.index,
+            frame as f64 / ctx.fps,
+            limit_words(Some(severity), &format!("{:.0}°", th.watch_deg), &format!("{:.0}°", th.likely_deg))
         ),
     })
 }
@@ -338,10 +367,10 @@ fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding
         margin: margin(value, th.likely_cm),
         base_confidence: if from_feet { 0.85 } else { 0.6 },
         evidence: format!(
-            "Rep {}: the bar {what} {value:.1} cm in front of {reference} {place} at {:.2} s (limit {:.0} cm): a longer lever on the low back.",
+            "Rep {}: the bar {what} {value:.1} cm in front of {reference} {place} at {:.2} s ({}): a longer lever on the low back.",
             ctx.index,
             frame as f64 / ctx.fps,
-            th.likely_cm
+            limit_words(Some(severity), &format!("{:.0} cm", th.watch_cm), &format!("{:.0} cm", th.likely_cm))
         ),
     })
 }
@@ -402,19 +431,21 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
         grade(k, hi.watch_knee_deg, hi.likely_knee_deg).map(|s| (s, k, hi.likely_knee_deg, hi.watch_knee_deg, false))
     });
     if let Some(g) = worst(high_h, high_k) {
-        let (v, likely) = (g.1, g.2);
+        let v = g.1;
         let so = if g.0 == Severity::Likely {
             "the pull starts as a stiff-leg deadlift"
         } else {
             "close to turning the pull into a stiff-leg deadlift"
         };
+        let limit = setup_limit_words(g);
         let evidence = if g.4 {
-            format!("Rep {}: at setup ({at:.2} s) your hips sat {:.0}% of the way from knees to shoulders (limit {:.0}%): {so}.", ctx.index, 100.0 * v, 100.0 * likely)
-        } else {
             format!(
-                "Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, limit {likely:.0}°): {so}.",
-                ctx.index
+                "Rep {}: at setup ({at:.2} s) your hips sat {:.0}% of the way from knees to shoulders ({limit}): {so}.",
+                ctx.index,
+                100.0 * v
             )
+        } else {
+            format!("Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, {limit}): {so}.", ctx.index)
         };
         return Some(setup_finding("hips_too_high", g, frame, evidence));
     }
@@ -427,16 +458,21 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
         grade(-k, -lo.watch_knee_deg, -lo.likely_knee_deg).map(|s| (s, k, lo.likely_knee_deg, lo.watch_knee_deg, false))
     });
     let g = worst(low_h, low_k)?;
-    let (v, likely) = (g.1, g.2);
+    let v = g.1;
+    let limit = setup_limit_words(g);
     let (hips, so) = if g.0 == Severity::Likely {
         ("were down at knee level", "squatting the bar up instead of hinging")
     } else {
         ("sat low", "close to squatting the bar up instead of hinging")
     };
     let evidence = if g.4 {
-        format!("Rep {}: at setup ({at:.2} s) your hips {hips} ({:.0}% of the way from knees to shoulders, limit {:.0}%): {so}.", ctx.index, 100.0 * v, 100.0 * likely)
+        format!(
+            "Rep {}: at setup ({at:.2} s) your hips {hips} ({:.0}% of the way from knees to shoulders, {limit}): {so}.",
+            ctx.index,
+            100.0 * v
+        )
     } else {
-        format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° (limit {likely:.0}°): {so}.", ctx.index)
+        format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° ({limit}): {so}.", ctx.index)
     };
     Some(setup_finding("hips_too_low", g, frame, evidence))
 }
@@ -461,6 +497,12 @@ fn setup_finding(
 }
 
 type Graded = (Severity, f64, f64, f64, bool);
+
+/// `limit_words` for a setup grading: hip height as a share of knee-to-shoulder, or degrees.
+fn setup_limit_words((severity, _, likely, watch, is_height): Graded) -> String {
+    let words = |v: f64| if is_height { format!("{:.0}%", 100.0 * v) } else { format!("{v:.0}°") };
+    limit_words(Some(severity), &words(watch), &words(likely))
+}
 
 /// The more severe of two gradings (likely over watch; first wins a tie).
 fn worst(a: Option<Graded>, b: Option<Graded>) -> Option<Graded> {
@@ -496,8 +538,9 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
     let ms = m.hip_rise_before_bar_ms.unwrap_or(0.0);
     let evidence = match unit {
         "ratio" => format!(
-            "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders (limit {likely:.1}x): the hips shoot up, the back takes the load and the bar swings forward.",
-            ctx.index
+            "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders ({}): the hips shoot up, the back takes the load and the bar swings forward.",
+            ctx.index,
+            limit_words(Some(severity), &format!("{watch:.1}x"), &format!("{likely:.1}x"))
         ),
         "ms" if crept => format!(
             "Rep {}: your hips crept up {cm:.1} cm over {ms:.0} ms before the bar left the floor: under {:.0} cm is a slow creep, not the hips shooting up, but they moved before the bar did.",
@@ -507,12 +550,20 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
             // Without a trusted scale a centimetre figure would be a guess; say only what the
             // clock saw.
             let seen = if ctx.cm_trusted {
-                format!(
-                    "your hips rose {cm:.1} cm over {ms:.0} ms before the bar left the floor (limits {:.0} cm, {:.0} ms)",
-                    th.likely_cm, th.likely_ms
-                )
+                let lines = |cm: f64, ms: f64| format!("{cm:.0} cm or {ms:.0} ms");
+                let limits = limit_words(
+                    Some(severity),
+                    &lines(th.watch_cm, th.watch_ms),
+                    &lines(th.likely_cm, th.likely_ms),
+                );
+                format!("your hips rose {cm:.1} cm over {ms:.0} ms before the bar left the floor ({limits})")
             } else {
-                format!("your hips rose for {ms:.0} ms before the bar left the floor (limit {:.0} ms)", th.likely_ms)
+                let limit = limit_words(
+                    Some(severity),
+                    &format!("{:.0} ms", th.watch_ms),
+                    &format!("{:.0} ms", th.likely_ms),
+                );
+                format!("your hips rose for {ms:.0} ms before the bar left the floor ({limit})")
             };
             format!("Rep {}: {seen}: the chest drops and the back takes the start of the pull.", ctx.index)
         }
@@ -575,11 +626,16 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
     }
     let ratio = m.liftoff_accel_ratio?;
     let graded = grade(ratio, th.watch_accel_ratio, th.likely_accel_ratio)?;
+    let filmed = start_filmed(ctx, th.min_hold_ms);
     let spike = format!(
-        "its acceleration in the first 150 ms peaked at {ratio:.1}x the average of the pull (limit {:.1}x)",
-        th.likely_accel_ratio
+        "its acceleration in the first 150 ms peaked at {ratio:.1}x the average of the pull ({})",
+        limit_words(
+            Some(if filmed { graded } else { Severity::Watch }),
+            &format!("{:.1}x", th.watch_accel_ratio),
+            &format!("{:.1}x", th.likely_accel_ratio)
+        )
     );
-    let (severity, evidence) = if start_filmed(ctx, th.min_hold_ms) {
+    let (severity, evidence) = if filmed {
         (graded, format!("Rep {}: the bar was yanked off the floor at {at:.2} s: {spike}.", ctx.index))
     } else {
         let seen_ms = 1000.0 * at;
@@ -665,6 +721,46 @@ mod tests {
             bar_drift_max_frame: Some(66),
             hands_rise_ratio: Some(1.0),
         }
+    }
+
+    /// A reading worth watching is printed against both lines, not beside the fault's limit it
+    /// did not reach (a coach read "2.8x ... (limit 3.0x)" under a "worth watching" heading
+    /// as a contradiction); a likely one against its limit.
+    #[test]
+    fn the_evidence_names_the_line_the_reading_crossed() {
+        let t = Thresholds::default();
+        let drift_label = |cm: f64| {
+            let m = BodyRepMetrics { bar_drift_max_cm: Some(cm), ..clean() };
+            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "bar_drift").expect("drift past watch")
+        };
+        let watch = drift_label(4.0);
+        assert_eq!(watch.severity, Severity::Watch);
+        assert!(watch.evidence.contains("(worth watching from 3 cm, a fault from 5 cm)"), "{}", watch.evidence);
+        let likely = drift_label(6.0);
+        assert_eq!(likely.severity, Severity::Likely);
+        assert!(likely.evidence.contains("(limit 5 cm)"), "{}", likely.evidence);
+
+        let high = BodyRepMetrics { setup_hip_height_ratio: Some(0.78), setup_knee_angle_deg: Some(120.0), ..clean() };
+        let f = label(&high, &ctx(), &t).into_iter().find(|f| f.id == "hips_too_high").expect("hips past watch");
+        assert_eq!(f.severity, Severity::Watch);
+        let (w, l) = (100.0 * t.hips_too_high.watch_ratio, 100.0 * t.hips_too_high.likely_ratio);
+        assert!(
+            f.evidence.contains(&format!(
+                "78% of the way from knees to shoulders (worth watching from {w:.0}%, a fault from {l:.0}%)"
+            )),
+            "{}",
+            f.evidence
+        );
+    }
+
+    #[test]
+    fn an_outline_that_stayed_flat_is_said_in_words_not_as_a_negative_share() {
+        let m = BodyRepMetrics { trunk_chord_change_pct: Some(15.0), back_bulge_pct: Some(-1.2), ..clean() };
+        let f = rounding_label(&m).expect("the chord crossed its limit");
+        assert!(f.evidence.contains("the back's outline did not bulge out of its setup line"), "{}", f.evidence);
+        let m = BodyRepMetrics { back_bulge_pct: Some(2.0), ..m };
+        let f = rounding_label(&m).expect("the chord crossed its limit");
+        assert!(f.evidence.contains("bulged only 2% out of its setup line"), "{}", f.evidence);
     }
 
     /// Real clip bichraix_good018: the circle followed in its one rep was an exercise ball on

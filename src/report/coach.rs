@@ -129,7 +129,7 @@ pub fn fault_unit(id: &str, threshold: f64) -> &'static str {
         "hips_rise_early" if t <= 2.5 => "×",
         "hips_rise_early" => "cm",
         "hips_too_high" | "hips_too_low" if t > 5.0 => "°",
-        "hips_too_high" | "hips_too_low" => "",
+        "hips_too_high" | "hips_too_low" => "fraction",
         "jerked_liftoff" if t >= 20.0 => "ms",
         "jerked_liftoff" => "×",
         "bar_drift" => "cm",
@@ -326,15 +326,18 @@ pub fn seen_in(r: &Ranked, reps: &[Rep]) -> String {
     format!("Seen in {} of {out_of} (rep{} {})", seen.len(), if seen.len() == 1 { "" } else { "s" }, seen.join(", "))
 }
 
-/// "worst 9.6% against a threshold of 8%, confidence 72%".
+/// "worst 9.6% against a threshold of 8%, confidence 72%", or for a label worth watching
+/// "worst 2.8×, past the 2.5× line worth watching, confidence 45%": a watch label's threshold
+/// is the lower line, and "against a threshold" would read as the fault's limit.
 pub fn worst_reading(r: &Ranked) -> String {
     let w = &r.worst;
-    format!(
-        "worst {} against a threshold of {}, confidence {:.0}%",
-        format_fault_value(w, w.value),
-        format_fault_value(w, w.threshold),
-        100.0 * w.confidence
-    )
+    let (value, line) = (format_fault_value(w, w.value), format_fault_value(w, w.threshold));
+    let against = match w.severity {
+        Severity::Likely => format!("against a threshold of {line}"),
+        Severity::Watch => format!("past the {line} line worth watching"),
+    };
+    let sep = if w.severity == Severity::Likely { " " } else { ", " };
+    format!("worst {value}{sep}{against}, confidence {:.0}%", 100.0 * w.confidence)
 }
 
 /// The fatigue advice, when the fault shows only late in the set and the pipeline's headline
@@ -428,4 +431,54 @@ pub fn view_verdict(v: &View) -> String {
     };
     let usable = if v.usable { "usable for form judgements" } else { "faults are not judged from it" };
     format!("{kind}: {usable}.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ranked(id: &str, severity: Severity, value: f64, threshold: f64) -> Ranked {
+        let fault = Fault {
+            fault: 5,
+            id: id.into(),
+            severity,
+            confidence: 0.45,
+            at_s: 1.0,
+            value,
+            threshold,
+            evidence: String::new(),
+            cue: String::new(),
+        };
+        Ranked {
+            id: id.into(),
+            name: fault_name(id),
+            number: 5,
+            score: 0.0,
+            reps: vec![(1, fault.clone())],
+            likely: usize::from(severity == Severity::Likely),
+            worst: fault,
+            cue: String::new(),
+            fatigue_from_rep: None,
+            headline: None,
+        }
+    }
+
+    /// A watch label's threshold is the lower line: "against a threshold of 2.5×" beside a
+    /// fault limit of 3.0× in the evidence read as a contradiction.
+    #[test]
+    fn the_worst_reading_says_which_line_it_crossed() {
+        let watch = worst_reading(&ranked("jerked_liftoff", Severity::Watch, 2.81, 2.5));
+        assert_eq!(watch, "worst 2.8×, past the 2.5× line worth watching, confidence 45%");
+        let likely = worst_reading(&ranked("bar_drift", Severity::Likely, 10.5, 5.0));
+        assert_eq!(likely, "worst 10.5 cm against a threshold of 5.0 cm, confidence 45%");
+    }
+
+    /// The hip height reads as a share of knee-to-shoulder, as the evidence sentence gives it.
+    #[test]
+    fn the_hip_height_reads_as_a_percentage() {
+        let r = ranked("hips_too_high", Severity::Likely, 1.32, 0.8);
+        assert_eq!(worst_reading(&r), "worst 132% against a threshold of 80%, confidence 45%");
+        let r = ranked("hips_too_low", Severity::Likely, 82.0, 80.0);
+        assert!(worst_reading(&r).starts_with("worst 82° against a threshold of 80°"));
+    }
 }
