@@ -593,11 +593,13 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
     let th = &t.jerked_liftoff;
     let at = ctx.liftoff_frame as f64 / ctx.fps;
     if ctx.floor_rebound {
+        // Read as the still start it lacked, as the dip-and-go case below: held for so many ms
+        // where a tight start takes `min_hold_ms`.
         return Some(Finding {
             id: "jerked_liftoff",
             severity: Severity::Likely,
-            value: 1.0,
-            threshold: 1.0,
+            value: m.hold_before_liftoff_ms.unwrap_or(0.0),
+            threshold: th.min_hold_ms,
             frame: ctx.liftoff_frame,
             margin: 1.0,
             base_confidence: 0.75,
@@ -960,8 +962,11 @@ mod tests {
     #[test]
     fn a_bounce_or_a_dip_without_hold_is_a_jerk() {
         let t = Thresholds::default();
-        let f = label(&clean(), &RepContext { floor_rebound: true, ..ctx() }, &t);
+        let bounced = BodyRepMetrics { hold_before_liftoff_ms: Some(0.0), ..clean() };
+        let f = label(&bounced, &RepContext { floor_rebound: true, ..ctx() }, &t);
         assert_eq!(f[0].id, "jerked_liftoff");
+        // Read as the hold it lacked, in the unit the summary prints (not 1.0 against 1.0).
+        assert_eq!((f[0].value, f[0].threshold), (0.0, t.jerked_liftoff.min_hold_ms));
         let mut m = clean();
         m.hold_before_liftoff_ms = Some(60.0);
         m.hip_dip_cm = Some(4.0);
