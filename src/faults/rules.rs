@@ -99,12 +99,11 @@ fn margin(value: f64, likely: f64) -> f64 {
 
 /// The line a reading is judged against, in the lifter's words: the fault's limit for a
 /// `likely` label; for one worth watching both lines, so a reading under the limit is not
-/// printed beside it as if it had crossed it. `None` (the reading crossed neither) names the
-/// limit alone.
-fn limit_words(severity: Option<Severity>, watch: &str, likely: &str) -> String {
+/// printed beside it as if it had crossed it.
+fn limit_words(severity: Severity, watch: &str, likely: &str) -> String {
     match severity {
-        Some(Severity::Watch) => format!("worth watching from {watch}, a fault from {likely}"),
-        _ => format!("limit {likely}"),
+        Severity::Watch => format!("worth watching from {watch}, a fault from {likely}"),
+        Severity::Likely => format!("limit {likely}"),
     }
 }
 
@@ -195,8 +194,9 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
     };
     let frame = frame.unwrap_or(ctx.liftoff_frame);
     let at = frame as f64 / ctx.fps;
-    let chord_limit =
-        limit_words(chord.map(|c| c.0), &format!("{:.0}%", th.watch_pct), &format!("{:.0}%", th.likely_pct));
+    // A chord that crossed neither line is printed against the limit.
+    let chord_severity = chord.map_or(Likely, |c| c.0);
+    let chord_limit = limit_words(chord_severity, &format!("{:.0}%", th.watch_pct), &format!("{:.0}%", th.likely_pct));
     let chord_text =
         format!("the distance from shoulder to hip shrank by {chord_value:.0}% of your braced setup ({chord_limit})");
     let setup_note = match (short_at_setup, bulged_at_setup) {
@@ -214,7 +214,7 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
                 "Rep {}: at {at:.2} s, during the pull, your back bulged out of its setup line by {b:.0}% of the shoulder-to-hip distance ({}) and {chord_text}: the back is rounding under the load.",
                 ctx.index,
                 limit_words(
-                    Some(bulge_severity),
+                    bulge_severity,
                     &format!("{:.0}%", th.outline_watch_pct),
                     &format!("{:.0}%", th.outline_likely_pct)
                 )
@@ -331,7 +331,7 @@ fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Optio
             "Rep {}: at lockout ({:.2} s) your trunk leaned {lean:.0}° back past vertical ({}): finishing by arching the low back instead of squeezing the hips through.{baseline}",
             ctx.index,
             frame as f64 / ctx.fps,
-            limit_words(Some(severity), &format!("{:.0}°", th.watch_deg), &format!("{:.0}°", th.likely_deg))
+            limit_words(severity, &format!("{:.0}°", th.watch_deg), &format!("{:.0}°", th.likely_deg))
         ),
     })
 }
@@ -370,7 +370,7 @@ fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding
             "Rep {}: the bar {what} {value:.1} cm in front of {reference} {place} at {:.2} s ({}): a longer lever on the low back.",
             ctx.index,
             frame as f64 / ctx.fps,
-            limit_words(Some(severity), &format!("{:.0} cm", th.watch_cm), &format!("{:.0} cm", th.likely_cm))
+            limit_words(severity, &format!("{:.0} cm", th.watch_cm), &format!("{:.0} cm", th.likely_cm))
         ),
     })
 }
@@ -501,7 +501,7 @@ type Graded = (Severity, f64, f64, f64, bool);
 /// `limit_words` for a setup grading: hip height as a share of knee-to-shoulder, or degrees.
 fn setup_limit_words((severity, _, likely, watch, is_height): Graded) -> String {
     let words = |v: f64| if is_height { format!("{:.0}%", 100.0 * v) } else { format!("{v:.0}°") };
-    limit_words(Some(severity), &words(watch), &words(likely))
+    limit_words(severity, &words(watch), &words(likely))
 }
 
 /// The more severe of two gradings (likely over watch; first wins a tie).
@@ -540,7 +540,7 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
         "ratio" => format!(
             "Rep {}: from lift-off to the knee your hips rose {value:.1}x as fast as your shoulders ({}): the hips shoot up, the back takes the load and the bar swings forward.",
             ctx.index,
-            limit_words(Some(severity), &format!("{watch:.1}x"), &format!("{likely:.1}x"))
+            limit_words(severity, &format!("{watch:.1}x"), &format!("{likely:.1}x"))
         ),
         "ms" if crept => format!(
             "Rep {}: your hips crept up {cm:.1} cm over {ms:.0} ms before the bar left the floor: under {:.0} cm is a slow creep, not the hips shooting up, but they moved before the bar did.",
@@ -552,14 +552,14 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
             let seen = if ctx.cm_trusted {
                 let lines = |cm: f64, ms: f64| format!("{cm:.0} cm or {ms:.0} ms");
                 let limits = limit_words(
-                    Some(severity),
+                    severity,
                     &lines(th.watch_cm, th.watch_ms),
                     &lines(th.likely_cm, th.likely_ms),
                 );
                 format!("your hips rose {cm:.1} cm over {ms:.0} ms before the bar left the floor ({limits})")
             } else {
                 let limit = limit_words(
-                    Some(severity),
+                    severity,
                     &format!("{:.0} ms", th.watch_ms),
                     &format!("{:.0} ms", th.likely_ms),
                 );
@@ -632,7 +632,7 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
     let spike = format!(
         "its acceleration in the first 150 ms peaked at {ratio:.1}x the average of the pull ({})",
         limit_words(
-            Some(if filmed { graded } else { Severity::Watch }),
+            if filmed { graded } else { Severity::Watch },
             &format!("{:.1}x", th.watch_accel_ratio),
             &format!("{:.1}x", th.likely_accel_ratio)
         )
