@@ -18,7 +18,7 @@ use crate::track::body::engine::{LandmarkModel, OrtEngine};
 use crate::track::body::landmarks::PoseFrame;
 use crate::track::body::post::BodyTrack;
 use crate::track::body::{post, view, BodyTracker};
-use crate::track::camera::{CameraMotion, CameraTracker};
+use crate::track::camera::{CameraMotion, CameraTracker, Similarity};
 use crate::track::FrameImages;
 use crate::video::{self, Video, VideoMeta};
 use opencv::core::Mat;
@@ -622,8 +622,10 @@ fn video_info(tracks: &Tracks, path: &Path, sha256: String) -> VideoInfo {
     }
 }
 
-/// Every frame as recorded (not steadied): what the annotated video and the plots draw.
+/// Every frame's points as recorded (they sit on the video), with the camera's motion when it
+/// moved so that pictures of the measurements can steady them (`Frame::to_first_frame`).
 fn output_frames(tracks: &Tracks, body_points: &[Option<Body>]) -> Vec<Frame> {
+    let moved = tracks.camera.moved();
     (0..tracks.frame_count)
         .map(|i| Frame {
             i,
@@ -634,6 +636,10 @@ fn output_frames(tracks: &Tracks, body_points: &[Option<Body>]) -> Vec<Frame> {
                 conf: o.conf,
             }),
             body: body_points.get(i).copied().flatten(),
+            to_first_frame: moved.then(|| {
+                let s = tracks.camera.to_first.get(i).copied().unwrap_or(Similarity::IDENTITY);
+                [s.a, s.b, s.tx, s.ty]
+            }),
         })
         .collect()
 }

@@ -205,6 +205,36 @@ pub struct Frame {
     pub t_s: f64,
     pub bar: Option<BarPoint>,
     pub body: Option<Body>,
+    /// Where the camera had moved to: the similarity `[a, b, tx, ty]` taking this frame's
+    /// pixels to the first frame's (x' = a·x − b·y + tx, y' = b·x + a·y + ty), where every
+    /// measurement is made. The points above stay as recorded, so they sit on the video;
+    /// pictures of the measurements (the bar path, heights over time) put them through this
+    /// first. Absent when the camera stood still.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_first_frame: Option<[f64; 4]>,
+}
+
+impl Frame {
+    /// A point of this frame in the first frame's coordinates (`to_first_frame`).
+    pub fn steady(&self, x: f64, y: f64) -> (f64, f64) {
+        match self.to_first_frame {
+            Some([a, b, tx, ty]) => (a * x - b * y + tx, b * x + a * y + ty),
+            None => (x, y),
+        }
+    }
+
+    /// A point of the first frame's coordinates where this frame shows it (the inverse of
+    /// `steady`): where to draw a line measured in the first frame, such as mid-foot.
+    pub fn unsteady(&self, x: f64, y: f64) -> (f64, f64) {
+        match self.to_first_frame {
+            Some([a, b, tx, ty]) => {
+                let d = (a * a + b * b).max(1e-12);
+                let (dx, dy) = (x - tx, y - ty);
+                ((a * dx + b * dy) / d, (a * dy - b * dx) / d)
+            }
+            None => (x, y),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]

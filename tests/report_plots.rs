@@ -1,6 +1,7 @@
 //! The report's plots: sizes, real content (not blank), rep paths and the mid-foot line in
 //! the SVG, and graceful pictures when body, mid-foot or reps are missing.
 
+mod common;
 mod report_support;
 
 use formcheck::report::html::render_plots;
@@ -173,4 +174,26 @@ fn figures_write_png_and_svg_files_by_extension() {
     assert_not_blank("bar.png", &png, BarPathFigure::new(&path, "Bar path").size());
     let svg = std::fs::read_to_string(dir.join("bar.svg")).unwrap();
     assert!(svg.starts_with("<svg"));
+}
+
+/// The committed shake_blur sample is filmed by a shaking camera. Its result carries the
+/// camera's motion per frame, and the bar path is drawn in the first frame's coordinates where
+/// the drift was measured: the plot's most forward point is the measured drift, not the drift
+/// plus the shake (1.4-2.2 cm read 0.3-0.8 before the plots steadied the points).
+#[test]
+fn the_bar_path_of_a_shaken_video_shows_the_drift_that_was_measured() {
+    let dir = common::TempDir::new("shaken-bar-path");
+    common::ok(&common::formcheck(&[
+        "analyze",
+        common::sample("shake_blur.mp4").to_str().unwrap(),
+        "--out",
+        dir.path().to_str().unwrap(),
+        "-q",
+    ]));
+    let text = std::fs::read_to_string(dir.path().join("shake_blur.json")).unwrap();
+    let a: formcheck::schema::Analysis = serde_json::from_str(&text).unwrap();
+    assert!(a.frames.iter().any(|f| f.to_first_frame.is_some()), "the camera's motion is in the result");
+    let measured = a.reps.iter().filter_map(|r| r.bar_drift_max_cm).fold(f64::MIN, f64::max);
+    let drawn = plot::bar_path(&a).unwrap().max_drift.unwrap().point.0;
+    assert!((drawn - measured).abs() < 0.05, "drawn {drawn:.2} cm, measured {measured:.2} cm");
 }

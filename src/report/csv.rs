@@ -141,7 +141,7 @@ pub fn parse_frames(text: &str) -> std::result::Result<Vec<Frame>, String> {
             ear: pts[6],
             wrist: pts[7],
         });
-        frames.push(Frame { i, t_s, bar, body });
+        frames.push(Frame { i, t_s, bar, body, to_first_frame: None });
     }
     Ok(frames)
 }

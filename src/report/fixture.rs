@@ -57,6 +57,7 @@ pub fn analysis_from_truth(truth: &Truth, video_path: &str) -> Analysis {
                     ear: p(b.ear, 0.9),
                     wrist: p(b.wrist, 0.9),
                 }),
+                to_first_frame: None,
             }
         })
         .collect();

@@ -256,7 +256,7 @@ impl<'a> Annotator<'a> {
         if i >= self.a.frames.len() {
             return Ok(());
         }
-        self.midfoot(img)?;
+        self.midfoot(img, i)?;
         self.bar_trail(img, i)?;
         self.skeleton(img, i)?;
         self.bar_marker(img, i)?;
@@ -292,11 +292,13 @@ impl<'a> Annotator<'a> {
         )
     }
 
-    fn midfoot(&mut self, img: &mut Mat) -> opencv::Result<()> {
+    fn midfoot(&mut self, img: &mut Mat, i: usize) -> opencv::Result<()> {
         let Some(x) = self.s.reference_x_px else {
             return Ok(());
         };
         let h = self.a.video.height as f64;
+        // Mid-foot is measured in the first frame; a moving camera carries it along.
+        let x = self.a.frames[i].unsteady(x, 0.5 * h).0;
         let label = match self.s.reference {
             super::series::Reference::Midfoot => "MID-FOOT",
             _ => "BAR START",
