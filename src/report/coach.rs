@@ -54,7 +54,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         number: 4,
         name: "Hips too high at setup",
         short: "Hips high",
-        unit: "",
+        unit: "fraction",
         priority: 1.0,
         cue: "Shins vertical, hips above the knees and below the shoulders.",
     },
@@ -63,7 +63,7 @@ pub const FAULTS: [FaultInfo; 7] = [
         number: 4,
         name: "Hips too low at setup",
         short: "Hips low",
-        unit: "",
+        unit: "fraction",
         priority: 1.0,
         cue: "Shins vertical, hips above the knees and below the shoulders.",
     },
@@ -480,5 +480,7 @@ mod tests {
         assert_eq!(worst_reading(&r), "worst 132% against a threshold of 80%, confidence 45%");
         let r = ranked("hips_too_low", Severity::Likely, 82.0, 80.0);
         assert!(worst_reading(&r).starts_with("worst 82° against a threshold of 80°"));
+        // And in the fault strip's cells, which show each rep's hip height.
+        assert_eq!(format_value("hips_too_low", 1.32), "132%");
     }
 }
