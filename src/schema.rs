@@ -5,6 +5,7 @@
 //! These are plain data types on purpose: the renderer and the analysis pipeline both use
 //! them, and nothing else, so a bug cannot hide in shared analysis code.
 
+use crate::track::camera::Similarity;
 use serde::{Deserialize, Serialize};
 
 pub const ANALYSIS_SCHEMA: &str = "formcheck.analysis/1";
@@ -215,25 +216,20 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// The camera's motion to the first frame (identity for a still camera).
+    fn to_first(&self) -> Similarity {
+        self.to_first_frame.map_or(Similarity::IDENTITY, |[a, b, tx, ty]| Similarity { a, b, tx, ty })
+    }
+
     /// A point of this frame in the first frame's coordinates (`to_first_frame`).
     pub fn steady(&self, x: f64, y: f64) -> (f64, f64) {
-        match self.to_first_frame {
-            Some([a, b, tx, ty]) => (a * x - b * y + tx, b * x + a * y + ty),
-            None => (x, y),
-        }
+        self.to_first().apply(x, y)
     }
 
     /// A point of the first frame's coordinates where this frame shows it (the inverse of
     /// `steady`): where to draw a line measured in the first frame, such as mid-foot.
     pub fn unsteady(&self, x: f64, y: f64) -> (f64, f64) {
-        match self.to_first_frame {
-            Some([a, b, tx, ty]) => {
-                let d = (a * a + b * b).max(1e-12);
-                let (dx, dy) = (x - tx, y - ty);
-                ((a * dx + b * dy) / d, (a * dy - b * dx) / d)
-            }
-            None => (x, y),
-        }
+        self.to_first().inverse().apply(x, y)
     }
 }
 
