@@ -263,8 +263,8 @@ pub fn rank(a: &Analysis) -> Vec<Ranked> {
             if f.severity == Severity::Likely {
                 entry.likely += 1;
             }
-            let worse = (severity_weight(f.severity), f.value * f.confidence)
-                > (severity_weight(entry.worst.severity), entry.worst.value * entry.worst.confidence);
+            let worse = (severity_weight(f.severity), past_line(f) * f.confidence)
+                > (severity_weight(entry.worst.severity), past_line(&entry.worst) * entry.worst.confidence);
             if worse {
                 entry.worst = f.clone();
             }
@@ -324,6 +324,16 @@ pub fn seen_in(r: &Ranked, reps: &[Rep]) -> String {
     let seen: Vec<String> = r.reps.iter().map(|(i, _)| i.to_string()).collect();
     let out_of = crate::faults::set::out_of_judged(reps, true);
     format!("Seen in {} of {out_of} (rep{} {})", seen.len(), if seen.len() == 1 { "" } else { "s" }, seen.join(", "))
+}
+
+/// How far a label's reading is past its line, in units of the line: the worst rep of a fault
+/// is the one furthest past it. Lower is worse for a low setup (hip height, knee angle) and for
+/// a jerk read as too short a hold, so the raw value cannot rank reps: on bichraix_badform_far
+/// the "worst" low setup shown was the mildest (-33% against rep 1's -101%).
+fn past_line(f: &Fault) -> f64 {
+    let lower_is_worse = f.id == "hips_too_low" || (f.id == "jerked_liftoff" && fault_unit(&f.id, f.threshold) == "ms");
+    let beyond = if lower_is_worse { f.threshold - f.value } else { f.value - f.threshold };
+    beyond / f.threshold.abs().max(1e-9)
 }
 
 /// "worst 9.6% against a threshold of 8%, confidence 72%", or for a label worth watching
@@ -471,6 +481,34 @@ mod tests {
         assert_eq!(watch, "worst 2.8×, past the 2.5× line worth watching, confidence 45%");
         let likely = worst_reading(&ranked("bar_drift", Severity::Likely, 10.5, 5.0));
         assert_eq!(likely, "worst 10.5 cm against a threshold of 5.0 cm, confidence 45%");
+    }
+
+    /// The worst rep of a fault is the one furthest past its line, whichever way is worse.
+    #[test]
+    fn the_worst_rep_is_the_furthest_past_the_line_even_where_lower_is_worse() {
+        let truth = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_videos/clean_3rep.truth.json");
+        let truth: Truth = serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
+        let mut a = crate::report::fixture::analysis_from_truth(&truth, "clean_3rep.mp4");
+        a.summary.fix_first.clear();
+        let fault = |id: &str, value: f64, threshold: f64| Fault {
+            fault: 4,
+            id: id.into(),
+            severity: Severity::Likely,
+            confidence: 0.8,
+            at_s: 1.0,
+            value,
+            threshold,
+            evidence: String::new(),
+            cue: String::new(),
+        };
+        // Hips: -0.33 in rep 1, -1.01 in rep 2 (the lower the worse); drift 6 then 9 cm.
+        a.reps[0].faults = vec![fault("hips_too_low", -0.33, 0.1), fault("bar_drift", 6.0, 5.0)];
+        a.reps[1].faults = vec![fault("hips_too_low", -1.01, 0.1), fault("bar_drift", 9.0, 5.0)];
+        a.reps[2].faults.clear();
+        let ranked = rank(&a);
+        let worst = |id: &str| ranked.iter().find(|r| r.id == id).unwrap().worst.value;
+        assert_eq!(worst("hips_too_low"), -1.01);
+        assert_eq!(worst("bar_drift"), 9.0);
     }
 
     /// The hip height reads as a share of knee-to-shoulder, as the evidence sentence gives it.
