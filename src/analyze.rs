@@ -71,6 +71,13 @@ pub struct Tracks {
     pub times: StageTimes,
 }
 
+impl Tracks {
+    /// The way the lifter faces, from the body track (none without one).
+    pub fn facing(&self) -> Option<Facing> {
+        self.body.as_ref().and_then(|b| b.facing)
+    }
+}
+
 /// Where an analysis spent its time, stage by stage. Decoding runs on its own thread, so
 /// `decode` overlaps the tracking stages; `waiting` is how long tracking sat idle for a
 /// frame (decode was the bottleneck then).
@@ -394,7 +401,7 @@ pub fn build_analysis(tracks: &Tracks, path: &Path, sha256: String, options: &An
     let place = place_lifter(tracks, &steady, &split, &view, options.plate_cm, &mut calibration, &mut notes);
     let kin = kinematics(tracks, &steady, &place.to_lifter);
     let x_cm: Vec<Option<f64>> = steady.bar_px.iter().map(|b| b.map(|b| b.0 * calibration.cm_per_px)).collect();
-    let facing = tracks.body.as_ref().and_then(|b| b.facing);
+    let facing = tracks.facing();
     let (mut reps, body_metrics, reference) = measure_reps(&split, &kin, &x_cm, fps, facing, tracks.body.is_some());
     let judged = Judged {
         fps,
@@ -529,7 +536,7 @@ fn place_lifter(
     notes: &mut Vec<String>,
 ) -> Placement {
     let cm = calibration.cm_per_px;
-    let facing = tracks.body.as_ref().and_then(|b| b.facing);
+    let facing = tracks.facing();
     let first_setup_bar = split.reps.first().and_then(|r| setup_bar(&steady.bar_px, r));
     let midfoot = metrics::midfoot::locate(tracks.body.as_ref().and_then(|b| b.foot), first_setup_bar.map(|b| b.0), cm);
     // From the front or at an angle drift is left out, and so is what mid-foot is.
@@ -552,7 +559,7 @@ fn place_lifter(
 }
 
 fn kinematics(tracks: &Tracks, steady: &Steadied, to_lifter: &Frame2Lifter) -> Kinematics {
-    let facing = tracks.body.as_ref().and_then(|b| b.facing);
+    let facing = tracks.facing();
     let kin = Kinematics::new(tracks.meta.fps, to_lifter, &steady.bar_px, &steady.body)
         .with_back(back_offsets(tracks, facing));
     let Some(body) = &tracks.body else { return kin };

@@ -364,6 +364,7 @@ mod tests {
             at_s: 1.0,
             value: 7.0,
             threshold: 5.0,
+            lower_is_worse: false,
             evidence: "e".into(),
             cue: "c".into(),
         });

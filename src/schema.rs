@@ -354,8 +354,21 @@ pub struct Fault {
     pub at_s: f64,
     pub value: f64,
     pub threshold: f64,
+    /// True when a smaller `value` is the worse one (a low setup's hip height or knee angle,
+    /// a jerk read as too short a hold): how far a reading is past its line depends on it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub lower_is_worse: bool,
     pub evidence: String,
     pub cue: String,
+}
+
+impl Fault {
+    /// How far the reading is past its line, in units of the line (0 at it), whichever way
+    /// is worse.
+    pub fn past_line(&self) -> f64 {
+        let beyond = if self.lower_is_worse { self.threshold - self.value } else { self.value - self.threshold };
+        beyond / self.threshold.abs().max(1e-9)
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -78,6 +78,8 @@ struct Finding {
     frame: usize,
     /// How far the value is past the likely threshold, in units of that threshold (0 at it).
     margin: f64,
+    /// A smaller value is the worse one (graded on negated values, or against a minimum).
+    lower_is_worse: bool,
     base_confidence: f64,
     evidence: String,
 }
@@ -128,6 +130,7 @@ pub fn label(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Vec<Fault>
             at_s: f.frame as f64 / ctx.fps,
             value: round2(f.value),
             threshold: f.threshold,
+            lower_is_worse: f.lower_is_worse,
             evidence: f.evidence,
             cue: cue(f.id).to_string(),
         })
@@ -245,6 +248,7 @@ fn rounding(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Find
         frame,
         margin: margin(value, likely),
         base_confidence: base,
+        lower_is_worse: false,
         evidence,
     })
 }
@@ -281,6 +285,7 @@ fn rounding_seen_both_ways(chord: f64, bulge: f64, m: &BodyRepMetrics, ctx: &Rep
         frame,
         margin: 0.0,
         base_confidence: 0.75,
+        lower_is_worse: false,
         evidence: format!(
             "Rep {}: at {at:.2} s, during the pull, your back bulged out of its setup line by {bulge:.0}% of the shoulder-to-hip distance and the distance from shoulder to hip shrank by {chord:.0}% of your braced setup. Each is under its own limit ({:.0}% and {:.0}%) but both are past the level worth watching ({:.0}% and {:.0}%), and two separate measurements agreeing say the back is rounding under the load.",
             ctx.index, th.outline_likely_pct, th.likely_pct, th.outline_watch_pct, th.watch_pct
@@ -327,6 +332,7 @@ fn hyperextension(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Optio
         frame,
         margin: margin(lean, th.likely_deg),
         base_confidence: 0.8,
+        lower_is_worse: false,
         evidence: format!(
             "Rep {}: at lockout ({:.2} s) your trunk leaned {lean:.0}° back past vertical ({}): finishing by arching the low back instead of squeezing the hips through.{baseline}",
             ctx.index,
@@ -366,6 +372,7 @@ fn drift(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding
         frame,
         margin: margin(value, th.likely_cm),
         base_confidence: if from_feet { 0.85 } else { 0.6 },
+        lower_is_worse: false,
         evidence: format!(
             "Rep {}: the bar {what} {value:.1} cm in front of {reference} {place} at {:.2} s ({}): a longer lever on the low back.",
             ctx.index,
@@ -447,7 +454,7 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
         } else {
             format!("Rep {}: at setup ({at:.2} s) your knees were almost straight ({v:.0}°, {limit}): {so}.", ctx.index)
         };
-        return Some(setup_finding("hips_too_high", g, frame, evidence));
+        return Some(setup_finding("hips_too_high", g, false, frame, evidence));
     }
     let lo = &t.hips_too_low;
     // Lower is worse: grade the negated values.
@@ -474,13 +481,15 @@ fn setup_height(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<
     } else {
         format!("Rep {}: at setup ({at:.2} s) your knees were bent to {v:.0}° ({limit}): {so}.", ctx.index)
     };
-    Some(setup_finding("hips_too_low", g, frame, evidence))
+    Some(setup_finding("hips_too_low", g, true, frame, evidence))
 }
 
-/// A setup-height finding from its grading (severity, value, likely and watch limits).
+/// A setup-height finding from its grading (severity, value, likely and watch limits);
+/// `too_low` for the low setup, graded on negated values (lower is worse).
 fn setup_finding(
     id: &'static str,
     (severity, value, likely, watch, _): Graded,
+    too_low: bool,
     frame: usize,
     evidence: String,
 ) -> Finding {
@@ -492,6 +501,7 @@ fn setup_finding(
         frame,
         margin: margin(value, likely),
         base_confidence: 0.8,
+        lower_is_worse: too_low,
         evidence,
     }
 }
@@ -576,6 +586,7 @@ fn hips_rise(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Fin
         frame: ctx.liftoff_frame,
         margin: margin(value, likely),
         base_confidence: 0.8,
+        lower_is_worse: false,
         evidence,
     })
 }
@@ -603,6 +614,7 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
             frame: ctx.liftoff_frame,
             margin: 1.0,
             base_confidence: 0.75,
+            lower_is_worse: true,
             evidence: format!("Rep {}: the bar bounced off the floor at {at:.2} s (touch-and-go with a rebound) instead of starting from a tight, still position.", ctx.index),
         });
     }
@@ -617,6 +629,7 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
                 frame: ctx.liftoff_frame,
                 margin: margin(hold, th.min_hold_ms),
                 base_confidence: 0.7,
+                lower_is_worse: true,
                 evidence: format!(
                     "Rep {}: your hips dropped {:.0} cm and the bar left the floor {hold:.0} ms later (a still, tight start takes at least {:.0} ms): the slack was not pulled out first.",
                     ctx.index,
@@ -657,6 +670,7 @@ fn jerk(m: &BodyRepMetrics, ctx: &RepContext, t: &Thresholds) -> Option<Finding>
         frame: m.peak_accel_frame.unwrap_or(ctx.liftoff_frame),
         margin: margin(ratio, th.likely_accel_ratio),
         base_confidence: 0.75,
+        lower_is_worse: false,
         evidence,
     })
 }
@@ -753,6 +767,21 @@ mod tests {
             "{}",
             f.evidence
         );
+        assert!(!f.lower_is_worse && !likely.lower_is_worse);
+    }
+
+    /// The record says which way is worse, so the report can rank reps by how far past the
+    /// line they are: a low setup at -1.01 is further past 0.10 than one at -0.33.
+    #[test]
+    fn a_low_setup_says_lower_is_worse() {
+        let t = Thresholds::default();
+        let low = |h: f64| {
+            let m = BodyRepMetrics { setup_hip_height_ratio: Some(h), setup_knee_angle_deg: Some(100.0), ..clean() };
+            label(&m, &ctx(), &t).into_iter().find(|f| f.id == "hips_too_low").expect("hips below the line")
+        };
+        let (mild, deep) = (low(-0.33), low(-1.01));
+        assert!(mild.lower_is_worse && deep.lower_is_worse);
+        assert!(deep.past_line() > mild.past_line());
     }
 
     #[test]
@@ -967,6 +996,7 @@ mod tests {
         assert_eq!(f[0].id, "jerked_liftoff");
         // Read as the hold it lacked, in the unit the summary prints (not 1.0 against 1.0).
         assert_eq!((f[0].value, f[0].threshold), (0.0, t.jerked_liftoff.min_hold_ms));
+        assert!(f[0].lower_is_worse, "a shorter hold is the worse one");
         let mut m = clean();
         m.hold_before_liftoff_ms = Some(60.0);
         m.hip_dip_cm = Some(4.0);

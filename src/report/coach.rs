@@ -263,8 +263,10 @@ pub fn rank(a: &Analysis) -> Vec<Ranked> {
             if f.severity == Severity::Likely {
                 entry.likely += 1;
             }
-            let worse = (severity_weight(f.severity), past_line(f) * f.confidence)
-                > (severity_weight(entry.worst.severity), past_line(&entry.worst) * entry.worst.confidence);
+            // The rep furthest past its line, whichever way is worse: the raw value ranks a low
+            // setup backwards (bichraix_badform_far showed -33% as worst for rep 1's -101%).
+            let worse = (severity_weight(f.severity), f.past_line() * f.confidence)
+                > (severity_weight(entry.worst.severity), entry.worst.past_line() * entry.worst.confidence);
             if worse {
                 entry.worst = f.clone();
             }
@@ -326,16 +328,6 @@ pub fn seen_in(r: &Ranked, reps: &[Rep]) -> String {
     format!("Seen in {} of {out_of} (rep{} {})", seen.len(), if seen.len() == 1 { "" } else { "s" }, seen.join(", "))
 }
 
-/// How far a label's reading is past its line, in units of the line: the worst rep of a fault
-/// is the one furthest past it. Lower is worse for a low setup (hip height, knee angle) and for
-/// a jerk read as too short a hold, so the raw value cannot rank reps: on bichraix_badform_far
-/// the "worst" low setup shown was the mildest (-33% against rep 1's -101%).
-fn past_line(f: &Fault) -> f64 {
-    let lower_is_worse = f.id == "hips_too_low" || (f.id == "jerked_liftoff" && fault_unit(&f.id, f.threshold) == "ms");
-    let beyond = if lower_is_worse { f.threshold - f.value } else { f.value - f.threshold };
-    beyond / f.threshold.abs().max(1e-9)
-}
-
 /// "worst 9.6% against a threshold of 8%, confidence 72%", or for a label worth watching
 /// "worst 2.8×, past the 2.5× line worth watching, confidence 45%": a watch label's threshold
 /// is the lower line, and "against a threshold" would read as the fault's limit.
@@ -343,11 +335,10 @@ pub fn worst_reading(r: &Ranked) -> String {
     let w = &r.worst;
     let (value, line) = (format_fault_value(w, w.value), format_fault_value(w, w.threshold));
     let against = match w.severity {
-        Severity::Likely => format!("against a threshold of {line}"),
-        Severity::Watch => format!("past the {line} line worth watching"),
+        Severity::Likely => format!(" against a threshold of {line}"),
+        Severity::Watch => format!(", past the {line} line worth watching"),
     };
-    let sep = if w.severity == Severity::Likely { " " } else { ", " };
-    format!("worst {value}{sep}{against}, confidence {:.0}%", 100.0 * w.confidence)
+    format!("worst {value}{against}, confidence {:.0}%", 100.0 * w.confidence)
 }
 
 /// The fatigue advice, when the fault shows only late in the set and the pipeline's headline
@@ -447,18 +438,23 @@ pub fn view_verdict(v: &View) -> String {
 mod tests {
     use super::*;
 
-    fn ranked(id: &str, severity: Severity, value: f64, threshold: f64) -> Ranked {
-        let fault = Fault {
-            fault: 5,
+    fn fault(id: &str, severity: Severity, value: f64, threshold: f64) -> Fault {
+        Fault {
+            fault: crate::faults::rules::fault_number(id),
             id: id.into(),
             severity,
             confidence: 0.45,
             at_s: 1.0,
             value,
             threshold,
+            lower_is_worse: id == "hips_too_low",
             evidence: String::new(),
             cue: String::new(),
-        };
+        }
+    }
+
+    fn ranked(id: &str, severity: Severity, value: f64, threshold: f64) -> Ranked {
+        let fault = fault(id, severity, value, threshold);
         Ranked {
             id: id.into(),
             name: fault_name(id),
@@ -490,20 +486,10 @@ mod tests {
         let truth: Truth = serde_json::from_str(&std::fs::read_to_string(truth).unwrap()).unwrap();
         let mut a = crate::report::fixture::analysis_from_truth(&truth, "clean_3rep.mp4");
         a.summary.fix_first.clear();
-        let fault = |id: &str, value: f64, threshold: f64| Fault {
-            fault: 4,
-            id: id.into(),
-            severity: Severity::Likely,
-            confidence: 0.8,
-            at_s: 1.0,
-            value,
-            threshold,
-            evidence: String::new(),
-            cue: String::new(),
-        };
+        let likely = |id: &str, value: f64, threshold: f64| fault(id, Severity::Likely, value, threshold);
         // Hips: -0.33 in rep 1, -1.01 in rep 2 (the lower the worse); drift 6 then 9 cm.
-        a.reps[0].faults = vec![fault("hips_too_low", -0.33, 0.1), fault("bar_drift", 6.0, 5.0)];
-        a.reps[1].faults = vec![fault("hips_too_low", -1.01, 0.1), fault("bar_drift", 9.0, 5.0)];
+        a.reps[0].faults = vec![likely("hips_too_low", -0.33, 0.1), likely("bar_drift", 6.0, 5.0)];
+        a.reps[1].faults = vec![likely("hips_too_low", -1.01, 0.1), likely("bar_drift", 9.0, 5.0)];
         a.reps[2].faults.clear();
         let ranked = rank(&a);
         let worst = |id: &str| ranked.iter().find(|r| r.id == id).unwrap().worst.value;

@@ -226,6 +226,7 @@ fn label(rep: &Rep, f: &TruthFault, frames: &[TruthFrame], fps: f64) -> Fault {
         at_s: at_frame as f64 / fps,
         value,
         threshold,
+        lower_is_worse: f.id == "hips_too_low",
         evidence,
         cue: info.map_or("", |i| i.cue).to_string(),
     }
