@@ -21,6 +21,14 @@ use opencv::core::Mat;
 
 /// Below this presence the crop holds no person and tracking is lost (MediaPipe's value).
 const MIN_PRESENCE: f64 = 0.5;
+/// Turns of the tracked crop tried, nearest first, in eighths of a turn, when the lifter is
+/// lost and the detector's crop does not find them either (with the crop's own rotation, a
+/// whole turn): 45-degree steps leave any body within about 22 degrees of upright in one of
+/// them, which the landmark network reads.
+const SEARCH_STEPS: [i32; 7] = [1, -1, 2, -2, 3, -3, 4];
+/// A pose continues the previous frame's when its mid-shoulder and mid-hip are each within
+/// this share of the previous trunk length of where they were.
+const CONTINUE_SHARE: f64 = 0.5;
 /// A suggested crop within this share of its side (and this many radians) of the current one
 /// keeps the current one.
 const CROP_DEAD_BAND: f64 = 0.02;
@@ -233,10 +241,7 @@ impl BodyTracker {
         let was_tracked = tracked.is_some();
         let pose = match tracked {
             Some(p) => Some(p),
-            None => match self.detect(frame, bar)? {
-                Some(d) => self.landmarks_in(frame, &d.roi(), outline)?,
-                None => None,
-            },
+            None => self.find_again(frame, bar, outline)?,
         };
         self.roi = pose.as_ref().map(|p| steady_crop(self.roi, p.next_roi()));
         match self.opening.as_mut() {
@@ -300,7 +305,39 @@ impl BodyTracker {
             && neighbour.is_none_or(|p| trunk_lean_deg(p) >= OUTLINE_MIN_LEAN_DEG)
     }
 
+    /// The lifter, lost from the tracked crop: in the detector's crop, and when the network
+    /// sees no person there either while the previous frame had one, in the tracked crop turned
+    /// to other angles, nearest first. The crop is only as good as its rotation: on a small
+    /// lifter rising fast the tracked crop can lag the trunk and the detector's alignment can
+    /// be upside down (badform_far frame 118: presence 0.07 and 0.09). A turned crop is taken
+    /// only when its trunk continues the previous frame's ([`continues`]): a crop turned far
+    /// enough also finds a "person", upside down. The turned crops cost landmark runs only on
+    /// the first frame the lifter is lost.
+    fn find_again(&mut self, frame: &Mat, bar: Option<(f64, f64)>, outline: bool) -> Result<Option<PoseFrame>> {
+        if let Some(d) = self.detect(frame, bar)? {
+            if let Some(pose) = self.landmarks_in(frame, &d.roi(), outline)? {
+                return Ok(Some(pose));
+            }
+        }
+        let (Some(tracked), Some(previous)) = (self.roi, self.last().cloned()) else { return Ok(None) };
+        for step in SEARCH_STEPS {
+            let turn = std::f64::consts::FRAC_PI_4 * f64::from(step);
+            let roi = Roi { rotation: tracked.rotation + turn, ..tracked };
+            if let Some(pose) = self.landmarks_in(frame, &roi, false)? {
+                if continues(&previous, &pose) {
+                    return Ok(Some(pose));
+                }
+            }
+        }
+        Ok(None)
+    }
+
     fn landmarks_in(&mut self, frame: &Mat, roi: &Roi, read_outline: bool) -> Result<Option<PoseFrame>> {
+        Ok(self.read_crop(frame, roi, read_outline)?.filter(|p| p.presence >= MIN_PRESENCE))
+    }
+
+    /// The network's reading of one crop, however sure it is that a person is there.
+    fn read_crop(&mut self, frame: &Mat, roi: &Roi, read_outline: bool) -> Result<Option<PoseFrame>> {
         if !(roi.side > 8.0) {
             return Ok(None);
         }
@@ -313,9 +350,6 @@ impl BodyTracker {
         };
         let crop = landmarks::crop_points(&raw);
         let mut pose = landmarks::decode(&raw, &crop, &roi);
-        if pose.presence < MIN_PRESENCE {
-            return Ok(None);
-        }
         pose.outline = mask.and_then(|m| {
             let (shoulder, hip) = landmarks::trunk_line(|i| crop[i]);
             outline::profile(&m, shoulder, hip)
@@ -358,6 +392,15 @@ fn steady_crop(current: Option<Roi>, suggested: Roi) -> Roi {
     }
 }
 
+/// Whether `pose` can follow `previous` one frame later: mid-shoulder and mid-hip each moved
+/// less than [`CONTINUE_SHARE`] of the trunk length (a lifter rising fast moves them about 0.3).
+fn continues(previous: &PoseFrame, pose: &PoseFrame) -> bool {
+    let line = |p: &PoseFrame| landmarks::trunk_line(|i| (p.points[i].x, p.points[i].y));
+    let ((s0, h0), (s1, h1)) = (line(previous), line(pose));
+    let limit = CONTINUE_SHARE * (s0.0 - h0.0).hypot(s0.1 - h0.1);
+    (s1.0 - s0.0).hypot(s1.1 - s0.1) < limit && (h1.0 - h0.0).hypot(h1.1 - h0.1) < limit
+}
+
 /// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
 fn trunk_lean_deg(pose: &PoseFrame) -> f64 {
     let (s, h) = landmarks::trunk_line(|i| (pose.points[i].x, pose.points[i].y));
@@ -390,6 +433,77 @@ mod tests {
             points[i] = Landmark { x, y, visibility: 1.0, presence: 1.0 };
         }
         PoseFrame { points, next_centre: hip, next_scale: shoulder, presence: 1.0, outline: None }
+    }
+
+    /// A network that sees a person only in a crop standing upright on them. The test frames
+    /// are bright above the lifter's mid-height and dark below; the crop holds a person when
+    /// its top half is at least three times as bright as its bottom half (the crop within about
+    /// 45 degrees of upright), and the points are always upright in the crop. It detects no one.
+    struct UprightOnly;
+
+    impl PoseEngine for UprightOnly {
+        fn detect(&mut self, _: &[f32]) -> Result<engine::DetectorOutput> {
+            Ok(engine::DetectorOutput { boxes: vec![0.0; engine::ANCHORS * 12], scores: vec![-100.0; engine::ANCHORS] })
+        }
+        fn landmarks(&mut self, input: &[f32]) -> Result<engine::LandmarkOutput> {
+            let half = input.len() / 2;
+            let (top, bottom): (f32, f32) = (input[..half].iter().sum(), input[half..].iter().sum());
+            let presence = if top >= 3.0 * bottom.max(1.0) { 0.99 } else { 0.01 };
+            let mut landmarks = vec![0.0f32; engine::LANDMARK_ROWS * 5];
+            let mut put =
+                |i: usize, (x, y): (f32, f32)| landmarks[5 * i..5 * i + 5].copy_from_slice(&[x, y, 0.0, 9.0, 9.0]);
+            put(11, (128.0, 80.0));
+            put(12, (128.0, 80.0));
+            put(23, (128.0, 176.0));
+            put(24, (128.0, 176.0));
+            put(landmarks::NEXT_CENTRE, (128.0, 128.0));
+            put(landmarks::NEXT_SCALE, (128.0, 28.0));
+            let heatmap = vec![-100.0; engine::HEATMAP_SIZE * engine::HEATMAP_SIZE * engine::LANDMARK_ROWS];
+            Ok(engine::LandmarkOutput { landmarks, presence, heatmap })
+        }
+    }
+
+    /// A 400x400 frame, white above row 200 and black below, or the other way up.
+    fn half_lit(upright: bool) -> Mat {
+        use opencv::core::{Rect, Scalar, CV_8UC3};
+        use opencv::prelude::*;
+        let mut m = Mat::new_rows_cols_with_default(400, 400, CV_8UC3, Scalar::all(0.0)).unwrap();
+        let lit = Rect::new(0, if upright { 0 } else { 200 }, 400, 200);
+        Mat::roi_mut(&mut m, lit).unwrap().set_to_def(&Scalar::all(255.0)).unwrap();
+        m
+    }
+
+    fn upright_crop(rotation: f64) -> Roi {
+        Roi { cx: 200.0, cy: 200.0, side: 200.0, rotation }
+    }
+
+    fn trunk(p: &PoseFrame) -> ((f64, f64), (f64, f64)) {
+        landmarks::trunk_line(|i| (p.points[i].x, p.points[i].y))
+    }
+
+    #[test]
+    fn a_lifter_lost_from_a_crop_turned_off_them_is_found_again_by_turning_it() {
+        let mut tracker = BodyTracker::new(Box::new(UprightOnly));
+        tracker.roi = Some(upright_crop(0.0));
+        tracker.push(&half_lit(true), None).unwrap();
+        assert!(tracker.last().is_some(), "the upright crop holds the lifter");
+        // The crop lags 69 degrees behind (the network reads no one there, the detector no one).
+        tracker.roi = Some(upright_crop(1.2));
+        tracker.push(&half_lit(true), None).unwrap();
+        let found = tracker.last().expect("found again in a turned crop");
+        let (shoulder, hip) = trunk(found);
+        assert!(shoulder.1 < hip.1 - 50.0, "upright: shoulder {shoulder:?} above hip {hip:?}");
+        assert!(trunk_lean_deg(found) < 25.0, "the nearest turn that holds the lifter, not a far one");
+    }
+
+    #[test]
+    fn a_turned_crop_that_reads_the_lifter_upside_down_is_not_taken() {
+        let mut tracker = BodyTracker::new(Box::new(UprightOnly));
+        tracker.roi = Some(upright_crop(0.0));
+        tracker.push(&half_lit(true), None).unwrap();
+        // Only a crop turned half over now "holds a person", with the shoulders below the hips.
+        tracker.push(&half_lit(false), None).unwrap();
+        assert!(tracker.last().is_none(), "a reading that does not continue the last one is no lifter");
     }
 
     #[test]
