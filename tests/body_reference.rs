@@ -41,9 +41,10 @@ const MAX_MEDIAN_PX: f64 = 13.0;
 /// Ankles "disagree" when further apart than this share of the person's height.
 const ANKLE_DISAGREE_SHARE: f64 = 0.05;
 
-/// Clips held to the bound: the eight jeffjchen clips and every other true side view whose
-/// whole lift is in the clip (INDEX.tsv camera_view "side", plus the white-studio side view).
-const AGREEMENT_CLIPS: [&str; 17] = [
+/// Clips held to the bound: the eight jeffjchen clips and every other barbell side view
+/// (INDEX.tsv camera_view "side", with or without a remark after it) in which formcheck finds
+/// a rep.
+const AGREEMENT_CLIPS: [&str; 19] = [
     "deadlift_side_jeffjchen_armbend",
     "deadlift_side_jeffjchen_bad",
     "deadlift_side_jeffjchen_good",
@@ -61,10 +62,12 @@ const AGREEMENT_CLIPS: [&str; 17] = [
     "deadlift_side_bichraix_good019",
     "deadlift_side_bichraix_good020",
     "deadlift_side_formfit_studio",
+    "clean_side_bartrace_dave",
+    "deadlift_side_bichraix_badform_far",
 ];
 
 /// The other camera_view "side" clips: compared and printed, not held to the bound.
-const INFO_CLIPS: [(&str, &str); 7] = [
+const INFO_CLIPS: [(&str, &str); 11] = [
     ("deadlift_side_bichraix_bad006", "near plate hides the whole trunk from knee height to lockout"),
     ("deadlift_side_bichraix_bad008", "starts mid-pull: no lift-off, no lift window"),
     ("deadlift_side_bichraix_bad012", "formcheck finds no rep: no lift window"),
@@ -72,6 +75,13 @@ const INFO_CLIPS: [(&str, &str); 7] = [
     ("deadlift_side_bichraix_good007", "starts mid-pull: no lift-off, no lift window"),
     ("deadlift_side_bichraix_good013", "formcheck finds no rep: no lift window"),
     ("deadlift_side_bichraix_good018", "starts mid-pull: no lift-off, no lift window"),
+    ("clean_side_bartrace_randy", "one second from mid-pull to lockout: no lift-off, no lift window"),
+    ("deadlift_side_bichraix_bad016", "far and small, starts mid-pull: no lift window; MediaPipe finds the lifter in 66 of 146 frames"),
+    ("deadlift_side_bichraix_good009", "1.1 s in which the bar hardly moves: no rep, no lift window"),
+    (
+        "trapbar_side_rfndevgit_deadlift3",
+        "a trap bar, not a barbell: its plates cover the knees in 121 of 133 frames; hip and knee medians are above the guard, not looked into",
+    ),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -148,7 +158,9 @@ fn stored_references_are_the_listed_clips() {
         let r = load_reference(clip);
         assert_eq!(r.mediapipe, "0.10.14", "{clip}");
         assert_eq!(r.sha256.len(), 64, "{clip}");
-        assert!(r.frames.iter().filter(|f| f.is_some()).count() * 2 > r.frames.len(), "{clip}: pose in few frames");
+        let held = AGREEMENT_CLIPS.contains(&clip.as_str());
+        let found = r.frames.iter().filter(|f| f.is_some()).count();
+        assert!(!held || found * 2 > r.frames.len(), "{clip}: MediaPipe finds a pose in {found} frames");
     }
     assert!(bytes < 1_500_000, "stored references are {bytes} bytes");
 }
@@ -490,6 +502,13 @@ const KNOWN_BAR_MISSES: [(&str, &str); 1] = [(
     "dark plate on a dark floor in a pillarboxed portrait clip: no rim is found on it; the circle followed is on the lifter's back (earlier versions followed a spot above the plate, at the wrist, equally wrong but not refused)",
 )];
 
+/// A 45-degree clip the view check passes as a side view. The test fails when it is refused,
+/// so the list stays true (and the fix is noticed).
+const KNOWN_VIEW_MISSES: [(&str, &str); 1] = [(
+    "deadlift_rearoblique_bichraix_worstform_handheld",
+    "166x360, hand-held, camera above the bar: the network reads it side-on (shoulder/hip spread 0.12; shoulder axis 2 degrees off the depth axis by MediaPipe's own z) and the plate reads 0.92 round, as elevated side views do; docs/body.md, View verdicts",
+)];
+
 #[test]
 fn front_and_oblique_clips_are_refused_and_side_clips_accepted() {
     let Some(dir) = common::realvids("front_and_oblique_clips_are_refused_and_side_clips_accepted") else { return };
@@ -505,9 +524,9 @@ fn front_and_oblique_clips_are_refused_and_side_clips_accepted() {
         let cells: Vec<&str> = line.split('\t').collect();
         let (file, view) = (cells[file_col], cells[view_col]);
         let clip = file.strip_suffix(".mp4").unwrap_or(file).to_string();
-        if clip.starts_with("deadlift_front_") || clip.starts_with("deadlift_45deg_") {
+        if view.starts_with("front") || view.starts_with("rear") || view.contains("45") {
             expect.push((clip, false, view.to_string()));
-        } else if view == "side" {
+        } else if view.starts_with("side") && !view.starts_with("side-oblique") {
             expect.push((clip, true, view.to_string()));
         }
     }
@@ -528,12 +547,17 @@ fn front_and_oblique_clips_are_refused_and_side_clips_accepted() {
         let kind = result["view"]["kind"].as_str().unwrap_or("-");
         let reason = result["view"]["reason"].as_str().unwrap_or("");
         let bar_miss = KNOWN_BAR_MISSES.iter().find(|k| k.0 == clip);
-        let ok = match bar_miss {
-            Some(_) => !got && kind == "side" && reason.contains("above the lifter's shoulders"),
-            None => got == *usable,
+        let view_miss = KNOWN_VIEW_MISSES.iter().find(|k| k.0 == clip);
+        let ok = match (bar_miss, view_miss) {
+            (Some(_), _) => !got && kind == "side" && reason.contains("above the lifter's shoulders"),
+            (None, Some(_)) => got && kind == "side",
+            (None, None) => got == *usable,
         };
         if let Some((_, why)) = bar_miss {
             writeln!(table, "     {clip}: known bar miss ({why})").unwrap();
+        }
+        if let Some((_, why)) = view_miss {
+            writeln!(table, "     {clip}: known view miss, accepted as side ({why})").unwrap();
         }
         writeln!(
             table,

@@ -39,8 +39,7 @@ CLIPS=(
   deadlift_side_jeffjchen_nicoblocked.mp4
   deadlift_side_jeffjchen_nicounblocked.mp4
   deadlift_side_jeffjchen_rdl.mp4
-  # Every other clip whose INDEX.tsv camera_view is exactly "side" (the view test analyses
-  # them all anyway), and the white-studio side view.
+  # Every other clip whose INDEX.tsv camera_view is "side", with or without a remark.
   deadlift_side_bichraix_bad006.mp4
   deadlift_side_bichraix_bad007.mp4
   deadlift_side_bichraix_bad008.mp4
@@ -57,6 +56,12 @@ CLIPS=(
   deadlift_side_bichraix_good019.mp4
   deadlift_side_bichraix_good020.mp4
   deadlift_side_formfit_studio.mp4
+  clean_side_bartrace_dave.mp4
+  clean_side_bartrace_randy.mp4
+  deadlift_side_bichraix_bad016.mp4
+  deadlift_side_bichraix_badform_far.mp4
+  deadlift_side_bichraix_good009.mp4
+  trapbar_side_rfndevgit_deadlift3.mp4
 )
 if [[ $# -gt 0 ]]; then CLIPS=("$@"); fi
 
