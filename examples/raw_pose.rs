@@ -2,23 +2,33 @@
 //! ankle, heel and toe (`feet`) the landmark network gives per frame, as JSON lines: a debugging
 //! aid for comparing with MediaPipe and with the renderer's truth.
 //!
-//!     cargo run --release --example raw_pose -- VIDEO [--nudge PX] > raw.jsonl
+//!     cargo run --release --example raw_pose -- VIDEO [--nudge PX] [--model full|lite|heavy] > raw.jsonl
 //!
 //! `--nudge PX` moves every body crop PX pixels right: two runs, with and without, show how
-//! much the network's answers depend on where it looks (docs/body.md).
+//! much the network's answers depend on where it looks (docs/body.md). `--model` picks the
+//! landmark model, as `formcheck analyze --model` does (default full).
 
+use clap::ValueEnum;
 use formcheck::analyze::{track_video, AnalyzeOptions};
+use formcheck::track::body::engine::LandmarkModel;
 use formcheck::track::body::landmarks::PoseFrame;
 use formcheck::track::body::post::{SidePoints, LEFT, RIGHT};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let path = args.get(1).ok_or("usage: raw_pose VIDEO [--nudge PX]")?;
-    let nudge = match args.get(2).map(String::as_str) {
-        Some("--nudge") => args.get(3).ok_or("--nudge needs a number of pixels")?.parse()?,
-        _ => 0.0,
+    let path = args.get(1).ok_or("usage: raw_pose VIDEO [--nudge PX] [--model full|lite|heavy]")?;
+    let value = |flag: &str| {
+        args.iter().position(|a| a == flag).map(|i| args.get(i + 1).ok_or(format!("{flag} needs a value")))
     };
-    let options = AnalyzeOptions { crop_nudge_px: nudge, ..AnalyzeOptions::default() };
+    let nudge = match value("--nudge") {
+        Some(v) => v?.parse()?,
+        None => 0.0,
+    };
+    let model = match value("--model") {
+        Some(v) => LandmarkModel::from_str(v?, true)?,
+        None => LandmarkModel::default(),
+    };
+    let options = AnalyzeOptions { crop_nudge_px: nudge, body: Some(model), ..AnalyzeOptions::default() };
     let tracks = track_video(path.as_ref(), &options, &mut |_, _| {})?;
     let body = tracks.body.ok_or("no body model")?;
     for (i, f) in body.raw.frames.iter().enumerate() {
