@@ -41,6 +41,11 @@ impl PoseFrame {
     pub fn next_roi(&self) -> Roi {
         Roi::from_alignment(self.next_centre, self.next_scale)
     }
+
+    /// Mid-shoulder and mid-hip in frame pixels ([`trunk_line`]).
+    pub fn trunk(&self) -> ((f64, f64), (f64, f64)) {
+        trunk_line(|i| (self.points[i].x, self.points[i].y))
+    }
 }
 
 fn sigmoid(x: f32) -> f64 {

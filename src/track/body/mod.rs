@@ -130,8 +130,8 @@ fn hip_gap(first: &[Option<PoseFrame>], reread: &[(usize, PoseFrame)], moved_at:
         .filter(|(i, _)| *i < moved_at)
         .filter_map(|(i, back)| {
             let first = first.get(*i)?.as_ref()?;
-            let (s, h) = landmarks::trunk_line(|k| (first.points[k].x, first.points[k].y));
-            let (_, hb) = landmarks::trunk_line(|k| (back.points[k].x, back.points[k].y));
+            let (s, h) = first.trunk();
+            let (_, hb) = back.trunk();
             let trunk = (s.0 - h.0).hypot(s.1 - h.1);
             (trunk > 1.0).then(|| (h.0 - hb.0).hypot(h.1 - hb.1) / trunk)
         })
@@ -395,15 +395,14 @@ fn steady_crop(current: Option<Roi>, suggested: Roi) -> Roi {
 /// Whether `pose` can follow `previous` one frame later: mid-shoulder and mid-hip each moved
 /// less than [`CONTINUE_SHARE`] of the trunk length (a lifter rising fast moves them about 0.3).
 fn continues(previous: &PoseFrame, pose: &PoseFrame) -> bool {
-    let line = |p: &PoseFrame| landmarks::trunk_line(|i| (p.points[i].x, p.points[i].y));
-    let ((s0, h0), (s1, h1)) = (line(previous), line(pose));
+    let ((s0, h0), (s1, h1)) = (previous.trunk(), pose.trunk());
     let limit = CONTINUE_SHARE * (s0.0 - h0.0).hypot(s0.1 - h0.1);
     (s1.0 - s0.0).hypot(s1.1 - s0.1) < limit && (h1.0 - h0.0).hypot(h1.1 - h0.1) < limit
 }
 
 /// How far the trunk (mid-hip to mid-shoulder) leans from vertical, degrees.
 fn trunk_lean_deg(pose: &PoseFrame) -> f64 {
-    let (s, h) = landmarks::trunk_line(|i| (pose.points[i].x, pose.points[i].y));
+    let (s, h) = pose.trunk();
     (s.0 - h.0).abs().atan2(h.1 - s.1).to_degrees()
 }
 
@@ -477,10 +476,6 @@ mod tests {
         Roi { cx: 200.0, cy: 200.0, side: 200.0, rotation }
     }
 
-    fn trunk(p: &PoseFrame) -> ((f64, f64), (f64, f64)) {
-        landmarks::trunk_line(|i| (p.points[i].x, p.points[i].y))
-    }
-
     #[test]
     fn a_lifter_lost_from_a_crop_turned_off_them_is_found_again_by_turning_it() {
         let mut tracker = BodyTracker::new(Box::new(UprightOnly));
@@ -491,7 +486,7 @@ mod tests {
         tracker.roi = Some(upright_crop(1.2));
         tracker.push(&half_lit(true), None).unwrap();
         let found = tracker.last().expect("found again in a turned crop");
-        let (shoulder, hip) = trunk(found);
+        let (shoulder, hip) = found.trunk();
         assert!(shoulder.1 < hip.1 - 50.0, "upright: shoulder {shoulder:?} above hip {hip:?}");
         assert!(trunk_lean_deg(found) < 25.0, "the nearest turn that holds the lifter, not a far one");
     }

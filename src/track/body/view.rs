@@ -33,8 +33,7 @@ pub fn body_spread(frames: &[Option<PoseFrame>]) -> Option<f64> {
         .flatten()
         .filter_map(|f| {
             let p = &f.points;
-            let mid = |a: usize, b: usize| ((p[a].x + p[b].x) / 2.0, (p[a].y + p[b].y) / 2.0);
-            let (s, h) = (mid(11, 12), mid(23, 24));
+            let (s, h) = f.trunk();
             let trunk = (s.0 - h.0).hypot(s.1 - h.1);
             if trunk < 1.0 {
                 return None;
