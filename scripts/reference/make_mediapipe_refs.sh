@@ -8,6 +8,9 @@
 #   bash scripts/reference/make_mediapipe_refs.sh            # the clips listed below
 #   bash scripts/reference/make_mediapipe_refs.sh CLIP.mp4 ... # only these (names in REALVIDS)
 #   MODEL=heavy bash scripts/reference/make_mediapipe_refs.sh  # model_complexity 2, for --model heavy
+#   bash scripts/reference/make_mediapipe_refs.sh --samples   # the rendered samples instead, into
+#                                                             # tests/data/mediapipe_samples/ (tests/samples.rs
+#                                                             # holds both pipelines to the renders' truth)
 #
 # MODEL=heavy writes tests/data/mediapipe_heavy/. The wheel ships only the full landmark model
 # and would download the heavy one from Google's storage on first use; instead the npm
@@ -63,9 +66,18 @@ CLIPS=(
   deadlift_side_bichraix_good009.mp4
   trapbar_side_rfndevgit_deadlift3.mp4
 )
-if [[ $# -gt 0 ]]; then CLIPS=("$@"); fi
+if [[ "${1:-}" == --samples ]]; then
+  # The committed renders: ours to keep, and with exact truth for both pipelines.
+  REALVIDS="$ROOT/sample_videos"
+  [[ "$MODEL" == full ]] && OUT="$ROOT/tests/data/mediapipe_samples" || OUT="$ROOT/tests/data/mediapipe_samples_$MODEL"
+  FULL="$FULL/samples"
+  CLIPS=()
+  for v in "$REALVIDS"/*.mp4; do CLIPS+=("$(basename "$v")"); done
+elif [[ $# -gt 0 ]]; then
+  CLIPS=("$@")
+fi
 
-if [[ ! -f "$REALVIDS/INDEX.tsv" ]]; then
+if [[ "$REALVIDS" != "$ROOT/sample_videos" && ! -f "$REALVIDS/INDEX.tsv" ]]; then
   echo "no real clips at $REALVIDS (set REALVIDS=...)" >&2
   exit 1
 fi
