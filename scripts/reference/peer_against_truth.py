@@ -9,6 +9,9 @@ median and p90 distance in cm over every frame of the committed samples.
     formcheck analyze sample_videos --out OUT -j 2 -q                    # --model heavy for 2
     python3 scripts/reference/peer_against_truth.py MP OUT
 
+TRUTH_DIR (default sample_videos) takes other renders with their NAME.truth.json, such as the
+fault suite's cache (FORMCHECK_SUITE_CACHE).
+
 MediaPipe's side for a sample is the one it sees better at the shoulder and hip over the clip
 (what a user of its output would take as the near side); the last column is the better of its
 two sides frame by frame against the truth (an oracle no pipeline has). tests/samples.rs
@@ -22,14 +25,15 @@ import os
 import statistics as st
 import sys
 
-if len(sys.argv) != 3:
-    sys.exit('usage: peer_against_truth.py MEDIAPIPE_DIR RESULTS_DIR')
+if len(sys.argv) not in (3, 4):
+    sys.exit('usage: peer_against_truth.py MEDIAPIPE_DIR RESULTS_DIR [TRUTH_DIR]')
+truth_dir = sys.argv[3] if len(sys.argv) == 4 else 'sample_videos'
 mpdir=sys.argv[1]; fcdir=sys.argv[2]
 IDX={'shoulder':(11,12),'hip':(23,24),'knee':(25,26),'ankle':(27,28),'heel':(29,30),'toe':(31,32),'ear':(7,8),'wrist':(15,16)}
 E={}
 for p in sorted(glob.glob(mpdir+'/*.json')):
     n=os.path.basename(p)[:-5]
-    mp=json.load(open(p)); t=json.load(open(os.path.join('sample_videos', n + '.truth.json'))); fc=json.load(open(f'{fcdir}/{n}.json'))
+    mp=json.load(open(p)); t=json.load(open(os.path.join(truth_dir, n + '.truth.json'))); fc=json.load(open(f'{fcdir}/{n}.json'))
     cm=t['cm_per_px']
     frames=[f for f in mp['frames'] if f.get('landmarks')]
     # near side per clip: higher mean visibility of shoulder+hip
