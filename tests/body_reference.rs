@@ -107,7 +107,7 @@ fn reference_dir() -> PathBuf {
 struct Reference {
     sha256: String,
     mediapipe: String,
-    frames: Vec<Option<[[[f64; 3]; 8]; 2]>>,
+    frames: Vec<Option<common::PeerFrame>>,
 }
 
 fn load_reference(clip: &str) -> Reference {
@@ -117,21 +117,7 @@ fn load_reference(clip: &str) -> Reference {
     let joints: Vec<&str> = v["joints"].as_array().unwrap().iter().map(|j| j.as_str().unwrap()).collect();
     assert_eq!(joints, JOINTS, "{clip}: joint order");
     assert_eq!(v["clip"].as_str(), Some(format!("{clip}.mp4").as_str()));
-    let frames: Vec<Option<[[[f64; 3]; 8]; 2]>> = v["frames"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .enumerate()
-        .map(|(i, row)| {
-            let row = row.as_array()?;
-            assert_eq!(row.len(), 48, "{clip} frame {i}: row length");
-            let mut out = [[[0.0; 3]; 8]; 2];
-            for (k, n) in row.iter().enumerate() {
-                out[k / 24][(k % 24) / 3][k % 3] = n.as_f64().unwrap();
-            }
-            Some(out)
-        })
-        .collect();
+    let frames = common::peer_frames(&v, clip);
     assert_eq!(frames.len() as u64, v["frame_count"].as_u64().unwrap(), "{clip}: frame count");
     Reference {
         sha256: v["sha256"].as_str().unwrap().to_string(),

@@ -7,7 +7,7 @@
 
 mod common;
 
-use formcheck::schema::{Analysis, Severity, Truth};
+use formcheck::schema::{Analysis, Body, Severity, Truth, TruthBody};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
@@ -67,6 +67,18 @@ fn analyse(name: &str, dir: &std::path::Path) -> Sample {
     Sample { name: name.to_string(), truth, result }
 }
 
+/// The body joints compared with the truth, in the order of [`truth_joints`] and
+/// [`our_joints`] (and of MediaPipe's stored references).
+const JOINTS: [&str; 8] = ["shoulder", "hip", "knee", "ankle", "heel", "toe", "ear", "wrist"];
+
+fn truth_joints(t: &TruthBody) -> [[f64; 2]; 8] {
+    [t.shoulder, t.hip, t.knee, t.ankle, t.heel, t.toe, t.ear, t.wrist]
+}
+
+fn our_joints(b: &Body) -> [[f64; 2]; 8] {
+    [b.shoulder, b.hip, b.knee, b.ankle, b.heel, b.toe, b.ear, b.wrist].map(|p| [p[0], p[1]])
+}
+
 fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
@@ -104,29 +116,17 @@ fn bar_centre_scale_and_reps_match_truth() {
 
 #[test]
 fn body_points_against_truth() {
-    let joints = ["shoulder", "hip", "knee", "ankle", "heel", "toe", "ear", "wrist"];
     let mut all: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for s in samples() {
         for (f, t) in s.result.frames.iter().zip(&s.truth.frames) {
             let Some(b) = f.body else { continue };
-            let ours = [b.shoulder, b.hip, b.knee, b.ankle, b.heel, b.toe, b.ear, b.wrist];
-            let truth = [
-                t.body.shoulder,
-                t.body.hip,
-                t.body.knee,
-                t.body.ankle,
-                t.body.heel,
-                t.body.toe,
-                t.body.ear,
-                t.body.wrist,
-            ];
-            for ((j, o), tr) in joints.iter().zip(ours).zip(truth) {
-                all.entry(j).or_default().push(dist([o[0], o[1]], tr) * s.truth.cm_per_px);
+            for ((j, o), tr) in JOINTS.iter().zip(our_joints(&b)).zip(truth_joints(&t.body)) {
+                all.entry(j).or_default().push(dist(o, tr) * s.truth.cm_per_px);
             }
         }
     }
     println!("{:<10} {:>9} {:>9}", "joint", "median cm", "p90 cm");
-    for j in joints {
+    for j in JOINTS {
         let v = all.get_mut(j).unwrap();
         v.sort_by(f64::total_cmp);
         let (med, p90) = (v[v.len() / 2], v[v.len() * 9 / 10]);
@@ -147,7 +147,7 @@ fn body_points_against_truth() {
 /// MediaPipe's own pipeline (PyPI mediapipe 0.10.14, legacy Pose, full model) on the same
 /// renders, stored as numbers by `scripts/reference/make_mediapipe_refs.sh --samples`: per
 /// frame `None` or `[side][joint] = [x, y, visibility]`, side 0 = the person's left.
-fn peer_points(name: &str) -> Vec<Option<[[[f64; 3]; 8]; 2]>> {
+fn peer_points(name: &str) -> Vec<Option<common::PeerFrame>> {
     let path = common::repo().join(format!("tests/data/mediapipe_samples/{name}.json"));
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let video = common::sample(&format!("{name}.mp4"));
@@ -156,19 +156,7 @@ fn peer_points(name: &str) -> Vec<Option<[[[f64; 3]; 8]; 2]>> {
         Some(formcheck::video::sha256_file(&video).unwrap().as_str()),
         "{name}: the sample was rendered again after its MediaPipe reference; run scripts/reference/make_mediapipe_refs.sh --samples"
     );
-    v["frames"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|row| {
-            let row = row.as_array()?;
-            let mut out = [[[0.0; 3]; 8]; 2];
-            for (k, n) in row.iter().enumerate() {
-                out[k / 24][(k % 24) / 3][k % 3] = n.as_f64().unwrap();
-            }
-            Some(out)
-        })
-        .collect()
+    common::peer_frames(&v, name)
 }
 
 /// The body issue asks formcheck to do better than the peer where the plate hides the legs.
@@ -178,7 +166,6 @@ fn peer_points(name: &str) -> Vec<Option<[[[f64; 3]; 8]; 2]>> {
 /// at the shoulder and hip over the clip). Shoulder, heel, toe, ear and wrist are printed.
 #[test]
 fn hip_knee_and_ankle_are_nearer_the_truth_than_mediapipes_own_pipeline() {
-    let joints = ["shoulder", "hip", "knee", "ankle", "heel", "toe", "ear", "wrist"];
     let mut ours: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut peer: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for s in samples() {
@@ -187,20 +174,10 @@ fn hip_knee_and_ankle_are_nearer_the_truth_than_mediapipes_own_pipeline() {
         let seen = |side: usize| frames.iter().flatten().map(|f| f[side][0][2] + f[side][1][2]).sum::<f64>();
         let side = if seen(0) >= seen(1) { 0 } else { 1 };
         for ((f, t), p) in s.result.frames.iter().zip(&s.truth.frames).zip(&frames) {
-            let truth = [
-                t.body.shoulder,
-                t.body.hip,
-                t.body.knee,
-                t.body.ankle,
-                t.body.heel,
-                t.body.toe,
-                t.body.ear,
-                t.body.wrist,
-            ];
-            for (j, (name, tr)) in joints.iter().zip(truth).enumerate() {
-                if let Some(b) = f.body {
-                    let o = [b.shoulder, b.hip, b.knee, b.ankle, b.heel, b.toe, b.ear, b.wrist][j];
-                    ours.entry(name).or_default().push(dist([o[0], o[1]], tr) * s.truth.cm_per_px);
+            let mine = f.body.as_ref().map(our_joints);
+            for (j, (name, tr)) in JOINTS.iter().zip(truth_joints(&t.body)).enumerate() {
+                if let Some(o) = mine {
+                    ours.entry(name).or_default().push(dist(o[j], tr) * s.truth.cm_per_px);
                 }
                 if let Some(p) = p {
                     peer.entry(name).or_default().push(dist([p[side][j][0], p[side][j][1]], tr) * s.truth.cm_per_px);
@@ -213,7 +190,7 @@ fn hip_knee_and_ankle_are_nearer_the_truth_than_mediapipes_own_pipeline() {
         (v[v.len() / 2], v[v.len() * 9 / 10])
     };
     println!("{:<10} {:>22} {:>22}", "joint", "formcheck median/p90", "MediaPipe median/p90");
-    for j in joints {
+    for j in JOINTS {
         let (om, o90) = stats(ours.get_mut(j).unwrap());
         let (pm, p90) = stats(peer.get_mut(j).unwrap());
         println!("{j:<10} {om:>13.2} / {o90:>5.2} {pm:>13.2} / {p90:>5.2}  cm");

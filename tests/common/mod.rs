@@ -119,3 +119,27 @@ pub fn hub_centre(m: &opencv::core::Mat, bx: f64, by: f64, r: f64) -> (f64, f64)
     }
     (sx / n as f64, sy / n as f64)
 }
+
+/// One frame of a stored MediaPipe reference (`scripts/reference/compact_mediapipe.py`):
+/// `[side][joint] = [x, y, visibility]`, side 0 = the person's left, joints in the file's
+/// order (shoulder, hip, knee, ankle, heel, toe, ear, wrist).
+pub type PeerFrame = [[[f64; 3]; 8]; 2];
+
+/// The frames of a stored MediaPipe reference: `None` where MediaPipe found no pose.
+pub fn peer_frames(reference: &serde_json::Value, what: &str) -> Vec<Option<PeerFrame>> {
+    reference["frames"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: no frames"))
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let row = row.as_array()?;
+            assert_eq!(row.len(), 48, "{what} frame {i}: row length");
+            let mut out = [[[0.0; 3]; 8]; 2];
+            for (k, n) in row.iter().enumerate() {
+                out[k / 24][(k % 24) / 3][k % 3] = n.as_f64().unwrap();
+            }
+            Some(out)
+        })
+        .collect()
+}
