@@ -319,12 +319,12 @@ impl BodyTracker {
                 return Ok(Some(pose));
             }
         }
-        let (Some(tracked), Some(previous)) = (self.roi, self.last().cloned()) else { return Ok(None) };
+        let (Some(tracked), Some(previous)) = (self.roi, self.last().map(PoseFrame::trunk)) else { return Ok(None) };
         for step in SEARCH_STEPS {
             let turn = std::f64::consts::FRAC_PI_4 * f64::from(step);
             let roi = Roi { rotation: tracked.rotation + turn, ..tracked };
             if let Some(pose) = self.landmarks_in(frame, &roi, false)? {
-                if continues(&previous, &pose) {
+                if continues(previous, &pose) {
                     return Ok(Some(pose));
                 }
             }
@@ -333,11 +333,6 @@ impl BodyTracker {
     }
 
     fn landmarks_in(&mut self, frame: &Mat, roi: &Roi, read_outline: bool) -> Result<Option<PoseFrame>> {
-        Ok(self.read_crop(frame, roi, read_outline)?.filter(|p| p.presence >= MIN_PRESENCE))
-    }
-
-    /// The network's reading of one crop, however sure it is that a person is there.
-    fn read_crop(&mut self, frame: &Mat, roi: &Roi, read_outline: bool) -> Result<Option<PoseFrame>> {
         if !(roi.side > 8.0) {
             return Ok(None);
         }
@@ -350,6 +345,9 @@ impl BodyTracker {
         };
         let crop = landmarks::crop_points(&raw);
         let mut pose = landmarks::decode(&raw, &crop, &roi);
+        if pose.presence < MIN_PRESENCE {
+            return Ok(None);
+        }
         pose.outline = mask.and_then(|m| {
             let (shoulder, hip) = landmarks::trunk_line(|i| crop[i]);
             outline::profile(&m, shoulder, hip)
@@ -392,10 +390,11 @@ fn steady_crop(current: Option<Roi>, suggested: Roi) -> Roi {
     }
 }
 
-/// Whether `pose` can follow `previous` one frame later: mid-shoulder and mid-hip each moved
-/// less than [`CONTINUE_SHARE`] of the trunk length (a lifter rising fast moves them about 0.3).
-fn continues(previous: &PoseFrame, pose: &PoseFrame) -> bool {
-    let ((s0, h0), (s1, h1)) = (previous.trunk(), pose.trunk());
+/// Whether `pose` can follow the trunk line `previous` (mid-shoulder, mid-hip) one frame
+/// later: each end moved less than [`CONTINUE_SHARE`] of the trunk length (a lifter rising
+/// fast moves them about 0.3).
+fn continues(previous: ((f64, f64), (f64, f64)), pose: &PoseFrame) -> bool {
+    let ((s0, h0), (s1, h1)) = (previous, pose.trunk());
     let limit = CONTINUE_SHARE * (s0.0 - h0.0).hypot(s0.1 - h0.1);
     (s1.0 - s0.0).hypot(s1.1 - s0.1) < limit && (h1.0 - h0.0).hypot(h1.1 - h0.1) < limit
 }
