@@ -225,7 +225,7 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
     if let Some(e) = failure {
         return Err(e);
     }
-    let BarStage { bar, camera, bar_time, camera_time } = stage??;
+    let BarStage { mut bar, camera, bar_time, camera_time } = stage??;
     (times.bar, times.camera) = (bar_time, camera_time);
     decoded?;
     let frame_count = video.frames_read();
@@ -240,7 +240,11 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
         Some(raw) => raw.frames.iter().map(|f| f.as_ref().map(hands_of)).collect(),
         None => Vec::new(),
     };
-    let bar = bar.finish(&hands)?;
+    let chosen = bar.choose(&hands);
+    if let Some(c) = chosen {
+        timed(&mut times.bar, || track_bar_back(path, &mut bar, c))?;
+    }
+    let bar = bar.finish_with(chosen, &hands)?;
     let camera = camera.finish();
     let body = raw_body.map(|raw| post::finish(raw, &bar.obs, meta.fps, &camera));
     times.finish = finishing.elapsed();
@@ -269,6 +273,33 @@ fn reread_opening(path: &Path, fps: f64, body: &mut BodyTracker) -> Result<()> {
             }
         }
         hi = lo;
+    }
+    Ok(())
+}
+
+/// Follows the chosen plate backward from the frame it was first seen in to the start of the
+/// video (`BarTracker::back_tracker`), decoding the opening again in chunks like the body's
+/// re-read. Nothing to do when the plate was seen from the first frame.
+fn track_bar_back(path: &Path, bar: &mut BarTracker, chosen: usize) -> Result<()> {
+    let Some(first) = bar.first_seen(chosen) else { return Ok(()) };
+    let mut gray = Mat::default();
+    let Some(start) = decode_range(path, first..first + 1)?.pop() else { return Ok(()) };
+    to_gray(&start, &mut gray)?;
+    let Some(mut back) = bar.back_tracker(chosen, &FrameImages { colour: &start, gray: &gray })? else {
+        return Ok(());
+    };
+    while let Some(wanted) = back.wants() {
+        let lo = wanted.saturating_sub(REREAD_CHUNK - 1);
+        let frames = decode_range(path, lo..wanted + 1)?;
+        if frames.len() != wanted + 1 - lo {
+            return Ok(()); // the second decode ended early: keep what was found
+        }
+        for frame in frames.iter().rev() {
+            to_gray(frame, &mut gray)?;
+            if !bar.step_back(&mut back, &FrameImages { colour: frame, gray: &gray })? {
+                return Ok(());
+            }
+        }
     }
     Ok(())
 }

@@ -22,10 +22,20 @@ use std::path::PathBuf;
 const MAX_CANDIDATES: usize = 4;
 /// A candidate lost for this long (seconds) is given up, unless it is the only one.
 const GIVE_UP_SECONDS: f64 = 2.0;
-/// A lost plate is looked for again within this many diameters of where it was last seen.
+/// A lost plate is looked for again within this many diameters of where it was last seen...
 const RESEAT_REACH: f64 = 1.5;
+/// ...among circles whose size is within this share of its own.
+const RESEAT_SIZE_TOLERANCE: f64 = 0.15;
+/// Tracking a late-found plate back toward the first frame stops after it has been lost
+/// this long (seconds): it left the frame, or was never there.
+const BACK_LOST_SECONDS: f64 = 0.5;
 /// Seconds of search for a plate before giving up.
 const SEARCH_SECONDS: f64 = 3.0;
+/// How often (seconds) the circle search runs again near the hands within `SEARCH_SECONDS`.
+const SEARCH_AGAIN_SECONDS: f64 = 0.5;
+/// How far from a wrist (in the plate's radii) a plate found by that search may be centred:
+/// the wrist landmark sits above the grip, up to a plate's radius from the bar in real clips.
+const NEAR_HANDS_RADII: f64 = 1.5;
 
 #[derive(Debug, Clone, Default)]
 pub struct BarOptions {
@@ -123,6 +133,23 @@ const PARTLY_SEEN_EVERY: usize = 10;
 /// A partly seen rim must be found on at least this many checks to count.
 const MIN_PARTLY_SEEN_CHECKS: usize = 3;
 
+/// Follows the chosen plate backward, frame by frame, from where it was first seen
+/// (`BarTracker::back_tracker`, `BarTracker::step_back`).
+pub struct BackTracker {
+    chosen: usize,
+    /// The frame the tracker has reached (it is given the one before next).
+    next: usize,
+    tracker: PlateTracker,
+    lost_limit: usize,
+}
+
+impl BackTracker {
+    /// The frame the next `step_back` wants.
+    pub fn wants(&self) -> Option<usize> {
+        self.next.checked_sub(1)
+    }
+}
+
 /// Streams frames in, one grey frame at a time.
 pub struct BarTracker {
     options: BarOptions,
@@ -153,6 +180,7 @@ impl BarTracker {
             h.step(frame, &view)?;
         }
         self.reseat_lost(frame, index)?;
+        self.search_near_hands(frame, index, hands)?;
         self.look_at_hands(frame, index, hands)?;
         self.give_up_lost();
         Ok(())
@@ -192,6 +220,42 @@ impl BarTracker {
             self.hypotheses.push(h);
             self.followed += 1;
         }
+    }
+
+    /// During the first seconds, runs the circle search again and follows plates it finds
+    /// near the lifter's hands that are not followed yet. The first frame's search can miss
+    /// the bar's plate (a hand over its rim, its edge cut off by the frame) and find only
+    /// other circles, and a found candidate ends `start`'s search; the far plate, next to the
+    /// wrists in a side view, does not stop this one. Only near the hands: circles elsewhere
+    /// (a ball on the wall, the lifter's back) can outscore a plate when the bar is chosen.
+    fn search_near_hands(&mut self, frame: &FrameImages, index: usize, hands: Option<Hands>) -> Result<()> {
+        let every = (SEARCH_AGAIN_SECONDS * self.fps).round().max(1.0) as usize;
+        let Some(h) = hands else { return Ok(()) };
+        let searching = index % every == 0 && index as f64 <= SEARCH_SECONDS * self.fps;
+        if self.options.hint.is_some() || !searching || self.hypotheses.len() >= 2 * MAX_CANDIDATES {
+            return Ok(());
+        }
+        let (smallest, largest) = plate_radii(&h);
+        let plate_sized = |r: f64| (smallest..=largest).contains(&r);
+        let near_hands = |e: &rim::Ellipse| {
+            let d = |p: (f64, f64)| (p.0 - e.cx).hypot(p.1 - e.cy);
+            d(h.left).min(d(h.right)) < NEAR_HANDS_RADII * e.major()
+        };
+        for fit in detect::detect_plates(frame, MAX_CANDIDATES)? {
+            // A plate a lost candidate would be re-seated on is that candidate's: a second
+            // one there would block the re-seat (`reseat_lost` leaves circles another
+            // candidate sits on) and split the plate's track in two.
+            let known = self.hypotheses.iter().any(|x| {
+                let e = x.tracker.ellipse();
+                let on_it = (e.cx - fit.ellipse.cx).hypot(e.cy - fit.ellipse.cy) < 0.3 * e.major();
+                on_it || (x.tracker.lost_for() > 0 && could_reseat(&e, &fit))
+            });
+            let wanted = !known && near_hands(&fit.ellipse) && plate_sized(fit.ellipse.major());
+            if wanted && self.hypotheses.len() < 2 * MAX_CANDIDATES {
+                self.follow(frame, &fit, index);
+            }
+        }
+        Ok(())
     }
 
     /// During the first seconds, when no followed plate is at the lifter's hands, looks for
@@ -239,8 +303,7 @@ impl BarTracker {
             let last = self.hypotheses[i].tracker.ellipse();
             let same_size = fits
                 .iter()
-                .filter(|f| (f.ellipse.major() / last.major() - 1.0).abs() < 0.15)
-                .filter(|f| (f.ellipse.cx - last.cx).hypot(f.ellipse.cy - last.cy) < RESEAT_REACH * 2.0 * last.major())
+                .filter(|f| could_reseat(&last, f))
                 .filter(|f| {
                     !self.hypotheses.iter().enumerate().any(|(j, o)| {
                         j != i && o.tracker.lost_for() == 0 && {
@@ -290,14 +353,54 @@ impl BarTracker {
     /// end projects onto the hands), which tells the plate from a round head or knee that
     /// also moves up and down.
     pub fn finish(self, hands: &[Option<Hands>]) -> Result<BarTrack> {
+        let chosen = self.choose(hands);
+        self.finish_with(chosen, hands)
+    }
+
+    /// Which followed plate is the bar (`finish`), by index; `None` when none was followed.
+    pub fn choose(&self, hands: &[Option<Hands>]) -> Option<usize> {
+        let score = |h: &Hypothesis| h.bar_score() * hands_factor(h, hands);
+        (0..self.hypotheses.len()).max_by(|&a, &b| score(&self.hypotheses[a]).total_cmp(&score(&self.hypotheses[b])))
+    }
+
+    /// The frame the chosen plate was first seen in, when that is not the first frame: a plate
+    /// found by a later search was there before, and `analyze` follows it back there
+    /// (`back_tracker`, `step_back`).
+    pub fn first_seen(&self, chosen: usize) -> Option<usize> {
+        let h = self.hypotheses.get(chosen)?;
+        h.obs.iter().position(Option::is_some).filter(|&first| first > 0)
+    }
+
+    /// A tracker for following the chosen plate backward from `first_seen`, set up on that
+    /// frame (`frame`) from the plate as it was seen there.
+    pub fn back_tracker(&self, chosen: usize, frame: &FrameImages) -> Result<Option<BackTracker>> {
+        let Some(first) = self.first_seen(chosen) else { return Ok(None) };
+        let Some(seen) = self.hypotheses[chosen].obs[first] else { return Ok(None) };
+        let fit = RimFit { ellipse: seen.ellipse, support: seen.conf, in_frame: 1.0, contrast: 0.0, rms_px: 0.0 };
+        let lost_limit = (BACK_LOST_SECONDS * self.fps).round().max(1.0) as usize;
+        Ok(Some(BackTracker { chosen, next: first, tracker: PlateTracker::new(frame.gray, &fit)?, lost_limit }))
+    }
+
+    /// Follows `back` into `frame`, the one it `wants`, and keeps what it finds there; false
+    /// when it has stopped (at the first frame, or lost too long).
+    pub fn step_back(&mut self, back: &mut BackTracker, frame: &FrameImages) -> Result<bool> {
+        let Some(index) = back.wants() else { return Ok(false) };
+        back.next = index;
+        let view = ImageView::from_mat(frame.colour)?;
+        self.hypotheses[back.chosen].obs[index] = back.tracker.step(frame, &view)?;
+        Ok(index > 0 && back.tracker.lost_for() < back.lost_limit)
+    }
+
+    /// The bar's track from the plate `choose` picked (`finish`).
+    pub fn finish_with(self, chosen: Option<usize>, hands: &[Option<Hands>]) -> Result<BarTrack> {
         let frames = self.frames;
         let candidates_followed = self.followed;
-        let score = |h: &Hypothesis| h.bar_score() * hands_factor(h, hands);
-        let best =
-            self.hypotheses.into_iter().max_by(|a, b| score(a).total_cmp(&score(b))).ok_or_else(|| Error::NoPlate {
-                path: self.path.clone(),
-                frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
-            })?;
+        let no_plate = || Error::NoPlate {
+            path: self.path.clone(),
+            frames_searched: ((SEARCH_SECONDS * self.fps) as usize).min(frames),
+        };
+        let index = chosen.ok_or_else(no_plate)?;
+        let best = self.hypotheses.into_iter().nth(index).ok_or_else(no_plate)?;
         let travel_diameters = best.travel();
         let partly_seen_diameter_px = best.partly_seen_diameter();
         let mut obs = best.obs;
@@ -411,12 +514,11 @@ fn drop_stretches_away_from_hands(obs: &mut [Option<PlateObs>], hands: &[Option<
     }
 }
 
-/// Plates centred at the lifter's hands, sized like a plate next to that body (a 45 cm plate
-/// is about as wide as the trunk is long; perspective and smaller plates widen the range).
+/// Plates centred at the lifter's hands, sized like a plate next to that body (`plate_radii`).
 fn plates_at_hands(frame: &FrameImages, hands: Option<Hands>) -> Result<Vec<RimFit>> {
     let Some(h) = hands else { return Ok(Vec::new()) };
     let (w, ht) = (frame.colour.cols() as f64, frame.colour.rows() as f64);
-    let radii = (0.2 * h.trunk_px, 0.9 * h.trunk_px);
+    let radii = plate_radii(&h);
     let mut out: Vec<RimFit> = Vec::new();
     for (x, y) in [h.left, h.right] {
         if !(0.0..w).contains(&x) || !(0.0..ht).contains(&y) || !(h.trunk_px > 10.0) {
@@ -429,6 +531,19 @@ fn plates_at_hands(frame: &FrameImages, hands: Option<Hands>) -> Result<Vec<RimF
         }
     }
     Ok(out)
+}
+
+/// Whether a lost plate last seen as `last` may be re-seated on `fit`: about its size, and
+/// near where it was lost.
+fn could_reseat(last: &rim::Ellipse, fit: &RimFit) -> bool {
+    let same_size = (fit.ellipse.major() / last.major() - 1.0).abs() < RESEAT_SIZE_TOLERANCE;
+    same_size && (fit.ellipse.cx - last.cx).hypot(fit.ellipse.cy - last.cy) < RESEAT_REACH * 2.0 * last.major()
+}
+
+/// Radii a plate held by these hands can have: a 45 cm plate is about as wide as the trunk is
+/// long; perspective and smaller plates widen the range.
+fn plate_radii(h: &Hands) -> (f64, f64) {
+    (0.2 * h.trunk_px, 0.9 * h.trunk_px)
 }
 
 fn same_plate(a: &RimFit, b: &RimFit) -> bool {
@@ -521,6 +636,79 @@ mod tests {
         drop_stretches_away_from_hands(&mut kept, &above);
         assert!(kept[11..15].iter().all(Option::is_none), "judged by the offset, not the distance");
         assert_eq!(kept[..11], obs[..11]);
+    }
+
+    /// A grey 320 x 240 frame with dark discs (a ring on the wall, a plate) on a light wall.
+    fn frame_with(discs: &[Ellipse]) -> Mat {
+        use crate::track::bar::rim::tests::{disc_image, mat_from};
+        let mut img = vec![200u8; 320 * 240];
+        for &d in discs {
+            for (p, q) in img.iter_mut().zip(disc_image(320, 240, d, 40, 200)) {
+                *p = (*p).min(q);
+            }
+        }
+        mat_from(&img, 320, 240)
+    }
+
+    /// Frame 0 shows only a ring on the wall (the plate hidden); from frame 1 the plate is
+    /// there, still until frame 40, then lifted 100 px by frame 70. The wrists sit 50 px
+    /// above the plate's centre (above the grip, as on real clips), too far for the search
+    /// centred on them to find it.
+    fn hidden_first_frame(i: usize) -> Mat {
+        let wall = Ellipse::circle(60.0, 60.0, 25.0);
+        if i == 0 {
+            frame_with(&[wall])
+        } else {
+            frame_with(&[wall, Ellipse::circle(220.0, plate_y(i), 40.0)])
+        }
+    }
+
+    fn plate_y(i: usize) -> f64 {
+        190.0 - 100.0 * ((i.clamp(40, 70) - 40) as f64 / 30.0)
+    }
+
+    fn wrists(i: usize) -> Option<Hands> {
+        Some(Hands { left: (220.0, plate_y(i) - 50.0), right: (225.0, plate_y(i) - 50.0), trunk_px: 100.0 })
+    }
+
+    #[test]
+    fn a_plate_the_first_search_missed_is_found_near_the_hands_and_followed_back() {
+        let mut bar = BarTracker::new(PathBuf::from("synthetic"), 30.0, BarOptions::default());
+        let frames: Vec<Mat> = (0..90).map(hidden_first_frame).collect();
+        let hands: Vec<Option<Hands>> = (0..90).map(wrists).collect();
+        for (i, frame) in frames.iter().enumerate() {
+            bar.push(&FrameImages { colour: frame, gray: frame }, hands[i]).unwrap();
+        }
+        let chosen = bar.choose(&hands);
+        let first = bar.first_seen(chosen.unwrap()).expect("found by a later search");
+        assert_eq!(first, 15, "the second search runs every 0.5 s");
+        let start = FrameImages { colour: &frames[first], gray: &frames[first] };
+        let mut back = bar.back_tracker(chosen.unwrap(), &start).unwrap().unwrap();
+        while let Some(i) = back.wants() {
+            if !bar.step_back(&mut back, &FrameImages { colour: &frames[i], gray: &frames[i] }).unwrap() {
+                break;
+            }
+        }
+        let track = bar.finish_with(chosen, &hands).unwrap();
+        for i in [1, 14, 85] {
+            let seen = track.obs[i].unwrap_or_else(|| panic!("no plate in frame {i}"));
+            assert!((seen.ellipse.cx - 220.0).abs() < 2.0 && (seen.ellipse.cy - plate_y(i)).abs() < 2.0, "{seen:?}");
+        }
+        assert!(track.obs[0].is_none(), "the plate is hidden in frame 0");
+        assert!((track.plate_diameter_px - 80.0).abs() < 3.0, "{}", track.plate_diameter_px);
+    }
+
+    #[test]
+    fn circles_far_from_the_hands_are_not_added_by_the_second_search() {
+        // The same clip with the wrists 200 px to the left of the plate: only the first
+        // frame's wall ring is followed, and it is the (wrong) answer, as before the search.
+        let mut bar = BarTracker::new(PathBuf::from("synthetic"), 30.0, BarOptions::default());
+        let far = |i: usize| wrists(i).map(|h| Hands { left: (20.0, h.left.1), right: (25.0, h.right.1), ..h });
+        for i in 0..60 {
+            let frame = hidden_first_frame(i);
+            bar.push(&FrameImages { colour: &frame, gray: &frame }, far(i)).unwrap();
+        }
+        assert!(bar.hypotheses.iter().all(|h| h.obs.iter().flatten().all(|o| o.ellipse.cx < 100.0)));
     }
 
     #[test]
