@@ -20,11 +20,11 @@ const BICHRAIX_INFO: [(&str, &str); 8] = [
     ("bad006", "the plate is mostly below the frame's bottom edge"),
     ("bad010", "the YOLO box is on the far plate for much of the clip"),
     ("bad012", "the YOLO box is on the far plate for much of the clip"),
-    ("bad016", "16-sided plates cut by the frame's bottom edge: formcheck loses the rim"),
+    ("bad016", "16-sided plates cut by the frame's bottom edge: the rim is missed on the first frames and found by the second search near the hands; frames 4-13 have no fit"),
     ("good007", "16-sided plates cut by the frame's bottom edge: formcheck loses the rim"),
-    ("good013", "16-sided plates cut by the frame's bottom edge: formcheck loses the rim"),
+    ("good013", "dark 16-sided plate cut by the frame's bottom edge: found by the second search near the hands and followed back to the start; frame 0 is outside the box"),
     ("good018", "plate partly out of frame at the start"),
-    ("good019", "plate partly out of frame at the start"),
+    ("good019", "overlaid guide lines hide the rim at the start (found at 1 s, followed back); from frame 49 the YOLO box is on the banner at the top of the picture"),
 ];
 
 /// Labelled frames where the bar is known to be missing, with the cause; the test fails if

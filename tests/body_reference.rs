@@ -480,13 +480,9 @@ fn body_points_agree_with_mediapipe_on_side_views() {
 /// Side clips whose plate the bar tracker does not find: it follows another round thing, and
 /// the bar-above-the-shoulders check refuses the clip, rightly (the numbers would be wrong).
 /// The view itself must still read `side`. The test fails when one of these is accepted
-/// again, so the list stays true. (bichraix_good018 has the same plate-detector miss, but the
-/// circle it follows is a static spot at the top of the plate, below the shoulders, so it is
-/// accepted with a wrong bar track: docs/realclips.md.)
-const KNOWN_BAR_MISSES: [(&str, &str); 1] = [(
-    "deadlift_side_bichraix_good013",
-    "dark plate on a dark floor in a pillarboxed portrait clip: no rim is found on it; the circle followed is on the lifter's back (earlier versions followed a spot above the plate, at the wrist, equally wrong but not refused)",
-)];
+/// again, so the list stays true. Empty since 2026-12-06: bichraix_good013's plate, missed on
+/// the first frame, is now found by the second search near the hands (`BarTracker::search_near_hands`).
+const KNOWN_BAR_MISSES: [(&str, &str); 0] = [];
 
 /// A 45-degree clip the view check passes as a side view. The test fails when it is refused,
 /// so the list stays true (and the fix is noticed).
