@@ -220,15 +220,19 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
             .map_err(|_| Error::Inference { what: "bar tracking".into(), why: "its thread stopped".into() });
         (stage, failure)
     });
-    drop(frames);
+    // The frame buffers still in the pool and the decoder's own buffers are freed here, before
+    // the opening re-read decodes a chunk of frames again: together they held about 90 MB at
+    // 1080p on top of that chunk (peak 416 MB against 332 before the re-read existed).
+    drop((frames, pool));
     let (video, decoded) = decoder.join().map_err(|_| Error::NoFrames { path: path.to_path_buf() })?;
+    let frame_count = video.frames_read();
+    drop(video);
     if let Some(e) = failure {
         return Err(e);
     }
     let BarStage { mut bar, camera, bar_time, camera_time } = stage??;
     (times.bar, times.camera) = (bar_time, camera_time);
     decoded?;
-    let frame_count = video.frames_read();
     check_length(path, &meta, frame_count)?;
     if let Some(b) = body.as_mut() {
         timed(&mut times.body, || reread_opening(path, meta.fps, b))?;
@@ -252,9 +256,10 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
 }
 
 /// Frames decoded again per pass of the opening re-read: the re-read goes backward and the
-/// decoder forward, so the opening is decoded in chunks from the start, each held in memory
-/// (16 frames of 1080p are 100 MB).
-const REREAD_CHUNK: usize = 16;
+/// decoder forward, so the opening is decoded in chunks from the start, each held in memory.
+/// 8 frames of 1080p are 50 MB: with 16 the re-read set the run's peak (416 MB against the
+/// 400 MB target, docs/speed.md); 4 costs 12% more time for 15 MB less.
+const REREAD_CHUNK: usize = 8;
 
 /// Reads the opening frames again backward (`BodyTracker::opening_to_reread`), decoding them
 /// again in chunks rather than holding every frame since the start.
