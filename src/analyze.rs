@@ -13,7 +13,7 @@ use crate::metrics::kinematics::{Frame2Lifter, Kinematics};
 use crate::reps::RepFrames;
 use crate::reps::{self, Partial};
 use crate::schema::*;
-use crate::track::bar::{BarOptions, BarTrack, BarTracker, Hands};
+use crate::track::bar::{BackTracker, BarOptions, BarTrack, BarTracker, Hands};
 use crate::track::body::engine::{LandmarkModel, OrtEngine};
 use crate::track::body::landmarks::PoseFrame;
 use crate::track::body::post::BodyTrack;
@@ -261,19 +261,30 @@ pub fn track_video(path: &Path, options: &AnalyzeOptions, progress: &mut dyn FnM
 /// 400 MB target, docs/speed.md); 4 costs 12% more time for 15 MB less.
 const REREAD_CHUNK: usize = 8;
 
-/// Reads the opening frames again backward (`BodyTracker::opening_to_reread`), decoding them
-/// again in chunks rather than holding every frame since the start.
+/// Reads the opening frames again backward (`BodyTracker::opening_to_reread`).
 fn reread_opening(path: &Path, fps: f64, body: &mut BodyTracker) -> Result<()> {
     let Some(range) = body.opening_to_reread(fps) else { return Ok(()) };
+    frames_backward(path, range, |index, frame| body.reread(index, frame))
+}
+
+/// Hands frames `range` of the video to `visit`, last first, until it answers false. They are
+/// decoded again in chunks of `REREAD_CHUNK` from the start (the decoder only goes forward),
+/// so only one chunk is held in memory. A second decode that ends early ends the visit
+/// quietly: the first pass's readings stand.
+fn frames_backward(
+    path: &Path,
+    range: std::ops::Range<usize>,
+    mut visit: impl FnMut(usize, &Mat) -> Result<bool>,
+) -> Result<()> {
     let mut hi = range.end;
     while hi > range.start {
         let lo = hi.saturating_sub(REREAD_CHUNK).max(range.start);
         let frames = decode_range(path, lo..hi)?;
         if frames.len() != hi - lo {
-            return Ok(()); // the second decode ended early: keep the first readings
+            return Ok(());
         }
-        for (index, frame) in frames.iter().enumerate().rev() {
-            if !body.reread(lo + index, frame)? {
+        for (offset, frame) in frames.iter().enumerate().rev() {
+            if !visit(lo + offset, frame)? {
                 return Ok(());
             }
         }
@@ -283,30 +294,26 @@ fn reread_opening(path: &Path, fps: f64, body: &mut BodyTracker) -> Result<()> {
 }
 
 /// Follows the chosen plate backward from the frame it was first seen in to the start of the
-/// video (`BarTracker::back_tracker`), decoding the opening again in chunks like the body's
-/// re-read. Nothing to do when the plate was seen from the first frame.
+/// video (`BarTracker::back_tracker`, set up on that frame, then `step_back`). Nothing to do
+/// when the plate was seen from the first frame.
 fn track_bar_back(path: &Path, bar: &mut BarTracker, chosen: usize) -> Result<()> {
     let Some(first) = bar.first_seen(chosen) else { return Ok(()) };
     let mut gray = Mat::default();
-    let Some(start) = decode_range(path, first..first + 1)?.pop() else { return Ok(()) };
-    to_gray(&start, &mut gray)?;
-    let Some(mut back) = bar.back_tracker(chosen, &FrameImages { colour: &start, gray: &gray })? else {
-        return Ok(());
-    };
-    while let Some(wanted) = back.wants() {
-        let lo = wanted.saturating_sub(REREAD_CHUNK - 1);
-        let frames = decode_range(path, lo..wanted + 1)?;
-        if frames.len() != wanted + 1 - lo {
-            return Ok(()); // the second decode ended early: keep what was found
-        }
-        for frame in frames.iter().rev() {
-            to_gray(frame, &mut gray)?;
-            if !bar.step_back(&mut back, &FrameImages { colour: frame, gray: &gray })? {
-                return Ok(());
+    let mut back: Option<BackTracker> = None;
+    frames_backward(path, 0..first + 1, |index, frame| {
+        to_gray(frame, &mut gray)?;
+        let images = FrameImages { colour: frame, gray: &gray };
+        match back.as_mut() {
+            None => {
+                back = bar.back_tracker(chosen, &images)?;
+                Ok(back.is_some())
+            }
+            Some(b) => {
+                debug_assert_eq!(b.wants(), Some(index));
+                bar.step_back(b, &images)
             }
         }
-    }
-    Ok(())
+    })
 }
 
 /// Frames `range` of the video, decoded from the start (fewer when the video ends first).
