@@ -140,7 +140,6 @@ pub struct BackTracker {
     /// The frame the tracker has reached (it is given the one before next).
     next: usize,
     tracker: PlateTracker,
-    lost_limit: usize,
 }
 
 impl BackTracker {
@@ -237,18 +236,14 @@ impl BarTracker {
         }
         let (smallest, largest) = plate_radii(&h);
         let plate_sized = |r: f64| (smallest..=largest).contains(&r);
-        let near_hands = |e: &rim::Ellipse| {
-            let d = |p: (f64, f64)| (p.0 - e.cx).hypot(p.1 - e.cy);
-            d(h.left).min(d(h.right)) < NEAR_HANDS_RADII * e.major()
-        };
+        let near_hands = |e: &rim::Ellipse| h.distance_to(e) < NEAR_HANDS_RADII * e.major();
         for fit in detect::detect_plates(frame, MAX_CANDIDATES)? {
             // A plate a lost candidate would be re-seated on is that candidate's: a second
             // one there would block the re-seat (`reseat_lost` leaves circles another
             // candidate sits on) and split the plate's track in two.
             let known = self.hypotheses.iter().any(|x| {
                 let e = x.tracker.ellipse();
-                let on_it = (e.cx - fit.ellipse.cx).hypot(e.cy - fit.ellipse.cy) < 0.3 * e.major();
-                on_it || (x.tracker.lost_for() > 0 && could_reseat(&e, &fit))
+                sits_on(&e, &fit) || (x.tracker.lost_for() > 0 && could_reseat(&e, &fit))
             });
             let wanted = !known && near_hands(&fit.ellipse) && plate_sized(fit.ellipse.major());
             if wanted && self.hypotheses.len() < 2 * MAX_CANDIDATES {
@@ -266,18 +261,12 @@ impl BarTracker {
         if self.options.hint.is_some() || index % every != 0 || index as f64 > SEARCH_SECONDS * self.fps {
             return Ok(());
         }
-        let near_hands = |e: &rim::Ellipse| {
-            let d = |p: (f64, f64)| (p.0 - e.cx).hypot(p.1 - e.cy);
-            d(h.left).min(d(h.right)) < 0.6 * e.major()
-        };
+        let near_hands = |e: &rim::Ellipse| h.distance_to(e) < 0.6 * e.major();
         if self.hypotheses.iter().any(|x| x.tracker.lost_for() == 0 && near_hands(&x.tracker.ellipse())) {
             return Ok(());
         }
         for fit in plates_at_hands(frame, hands)? {
-            let known = self.hypotheses.iter().any(|x| {
-                let e = x.tracker.ellipse();
-                (e.cx - fit.ellipse.cx).hypot(e.cy - fit.ellipse.cy) < 0.3 * e.major()
-            });
+            let known = self.hypotheses.iter().any(|x| sits_on(&x.tracker.ellipse(), &fit));
             if !known && self.hypotheses.len() < 2 * MAX_CANDIDATES {
                 self.follow(frame, &fit, index);
             }
@@ -377,8 +366,7 @@ impl BarTracker {
         let Some(first) = self.first_seen(chosen) else { return Ok(None) };
         let Some(seen) = self.hypotheses[chosen].obs[first] else { return Ok(None) };
         let fit = RimFit { ellipse: seen.ellipse, support: seen.conf, in_frame: 1.0, contrast: 0.0, rms_px: 0.0 };
-        let lost_limit = (BACK_LOST_SECONDS * self.fps).round().max(1.0) as usize;
-        Ok(Some(BackTracker { chosen, next: first, tracker: PlateTracker::new(frame.gray, &fit)?, lost_limit }))
+        Ok(Some(BackTracker { chosen, next: first, tracker: PlateTracker::new(frame.gray, &fit)? }))
     }
 
     /// Follows `back` into `frame`, the one it `wants`, and keeps what it finds there; false
@@ -388,7 +376,8 @@ impl BarTracker {
         back.next = index;
         let view = ImageView::from_mat(frame.colour)?;
         self.hypotheses[back.chosen].obs[index] = back.tracker.step(frame, &view)?;
-        Ok(index > 0 && back.tracker.lost_for() < back.lost_limit)
+        let lost_limit = (BACK_LOST_SECONDS * self.fps).round().max(1.0) as usize;
+        Ok(index > 0 && back.tracker.lost_for() < lost_limit)
     }
 
     /// The bar's track from the plate `choose` picked (`finish`).
@@ -533,6 +522,12 @@ fn plates_at_hands(frame: &FrameImages, hands: Option<Hands>) -> Result<Vec<RimF
     Ok(out)
 }
 
+/// Whether a fresh fit is the plate a candidate already follows (its centre within 0.3 of
+/// the followed rim's radius).
+fn sits_on(followed: &rim::Ellipse, fit: &RimFit) -> bool {
+    (followed.cx - fit.ellipse.cx).hypot(followed.cy - fit.ellipse.cy) < 0.3 * followed.major()
+}
+
 /// Whether a lost plate last seen as `last` may be re-seated on `fit`: about its size, and
 /// near where it was lost.
 fn could_reseat(last: &rim::Ellipse, fit: &RimFit) -> bool {
@@ -559,6 +554,14 @@ pub struct Hands {
     pub trunk_px: f64,
 }
 
+impl Hands {
+    /// Distance from the nearer wrist to a circle's centre, in pixels.
+    fn distance_to(&self, e: &rim::Ellipse) -> f64 {
+        let d = |p: (f64, f64)| (p.0 - e.cx).hypot(p.1 - e.cy);
+        d(self.left).min(d(self.right))
+    }
+}
+
 /// How well a followed circle fits the lifter's barbell given the body: its centre near the
 /// hands (in a side view the bar end projects onto them; a camera above or below the bar
 /// shifts it a little), and its size that of a plate next to that body (a 45 cm plate is
@@ -570,8 +573,7 @@ fn hands_factor(h: &Hypothesis, hands: &[Option<Hands>]) -> f64 {
     for (o, hand) in h.obs.iter().zip(hands) {
         let (Some(o), Some(hand)) = (o.as_ref(), hand.as_ref()) else { continue };
         let trunk = hand.trunk_px.max(1.0);
-        let dist = |p: (f64, f64)| (p.0 - o.ellipse.cx).hypot(p.1 - o.ellipse.cy);
-        near.push(dist(hand.left).min(dist(hand.right)) / trunk);
+        near.push(hand.distance_to(&o.ellipse) / trunk);
         size.push(2.0 * o.ellipse.major() / trunk);
     }
     let (Some(d), Some(ratio)) = (crate::signal::median(&mut near), crate::signal::median(&mut size)) else {
