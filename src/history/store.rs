@@ -131,6 +131,26 @@ type FileFacts = (i32, i64, Vec<String>, Option<String>, String);
 /// read-only connection to check the application id, schema version and tables, and runs
 /// `PRAGMA quick_check`.
 pub(crate) fn inspect(path: &Path) -> Result<FileState> {
+    inspect_attempt(path, TORN_READ_RETRIES)
+}
+
+/// How often `inspect` looks again when its unlocked read may have been torn.
+const TORN_READ_RETRIES: usize = 3;
+
+/// The database file's length and modification time, and whether a write-ahead log is next to
+/// it: what tells an unlocked read that another process wrote meanwhile.
+fn file_stamp(path: &Path) -> (Option<(u64, std::time::SystemTime)>, bool) {
+    let meta = std::fs::metadata(path).ok().and_then(|m| Some((m.len(), m.modified().ok()?)));
+    (meta, wal_path(path).exists())
+}
+
+fn wal_path(path: &Path) -> PathBuf {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    PathBuf::from(wal)
+}
+
+fn inspect_attempt(path: &Path, retries: usize) -> Result<FileState> {
     let p = || path.to_path_buf();
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -158,7 +178,8 @@ pub(crate) fn inspect(path: &Path) -> Result<FileState> {
         });
     }
 
-    let ro = match open_ro(path) {
+    let before = file_stamp(path);
+    let (ro, immutable) = match open_ro(path) {
         Ok(c) => c,
         Err(e) => return Err(classify(path, "opening the database to check it", e)),
     };
@@ -177,7 +198,18 @@ pub(crate) fn inspect(path: &Path) -> Result<FileState> {
         let quick: String = ro.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
         Ok((app, ver, tables, format, quick))
     };
-    let (app, ver, tables, format, quick) = match check() {
+    let facts = check();
+    drop(ro);
+    // An `immutable` read takes no lock. When another formcheck opened the file after the look
+    // for a write-ahead log and checkpointed into it during the read, the read is torn and the
+    // check fails on a sound file (seen once with four savers at once: "wrong # of entries in
+    // index"). The file's stamp then differs, or a log has appeared: look again (with a log,
+    // through SQLite's locks) before calling the file damaged.
+    let failed = !matches!(&facts, Ok(f) if f.4 == "ok");
+    if immutable && failed && retries > 0 && file_stamp(path) != before {
+        return inspect_attempt(path, retries - 1);
+    }
+    let (app, ver, tables, format, quick) = match facts {
         Ok(v) => v,
         Err(e) if header_app_id == APPLICATION_ID && is_read_only_error(&e) => {
             // Our own database with a journal only a writer may recover: let the
@@ -222,20 +254,18 @@ pub(crate) fn inspect(path: &Path) -> Result<FileState> {
     Ok(FileState::Ours)
 }
 
-/// A read-only connection for checking a file. Without a write-ahead log next to it, the
+/// A read-only connection for checking a file, and whether it is `immutable`. Without a write-ahead log next to it, the
 /// file alone is the whole database, so it is opened `immutable`: SQLite then creates no
 /// -wal/-shm files and takes no locks, and nothing at all changes on disk. With a log (a
 /// formcheck history in use, or left by a crash) the log must be read too.
-fn open_ro(path: &Path) -> rusqlite::Result<Connection> {
+fn open_ro(path: &Path) -> rusqlite::Result<(Connection, bool)> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if !Path::new(&wal).exists() {
+    if !wal_path(path).exists() {
         if let Some(uri) = immutable_uri(path) {
-            return Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI);
+            return Ok((Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?, true));
         }
     }
-    Connection::open_with_flags(path, flags)
+    Ok((Connection::open_with_flags(path, flags)?, false))
 }
 
 fn immutable_uri(path: &Path) -> Option<String> {
@@ -502,6 +532,23 @@ pub(crate) fn insert_reps(tx: &rusqlite::Transaction<'_>, session_id: i64, a: &A
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The signal `inspect` uses to tell a torn unlocked read from a damaged file: a write to
+    /// the file, or a write-ahead log appearing next to it, changes the stamp; reading does not.
+    #[test]
+    fn a_write_or_a_new_log_changes_the_file_stamp_and_a_read_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.sqlite");
+        std::fs::write(&db, b"first").unwrap();
+        let before = file_stamp(&db);
+        let _ = std::fs::read(&db).unwrap();
+        assert_eq!(file_stamp(&db), before);
+        std::fs::write(wal_path(&db), b"").unwrap();
+        assert_ne!(file_stamp(&db), before, "a log appeared");
+        std::fs::remove_file(wal_path(&db)).unwrap();
+        std::fs::write(&db, b"second, longer").unwrap();
+        assert_ne!(file_stamp(&db), before, "the file was written");
+    }
 
     #[test]
     fn migrations_are_numbered_one_to_the_schema_version() {
